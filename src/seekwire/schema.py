@@ -1,0 +1,116 @@
+"""The index schema: which fields exist, how each is analysed, stored and counted.
+
+Bump SCHEMA_VERSION whenever a field or the analyzer changes meaning: an index built under another version is
+refused on open with a message asking for `seekwire index --rebuild`, rather than silently answering queries
+with terms the current analyzer no longer produces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from whoosh import columns, fields
+
+from seekwire.analysis import FrenchAnalyzer
+from seekwire.article import Article, Entities
+
+SCHEMA_VERSION = 1
+
+# Multi-valued facet fields: their values are indexed as exact terms and also kept in a column, so that facet
+# counts read one array slot per matching document instead of unpickling stored fields.
+FACET_FIELDS = ("agencies", "publisher", "persons", "places", "organizations")
+ENTITY_FIELDS = ("persons", "places", "organizations")
+TEXT_FIELDS = ("title", "lede", "body")
+SEPARATOR = "\x1f"
+
+
+class ListField(fields.KEYWORD):
+    """A list of exact strings: each is a term, and the whole list is one column value per document."""
+
+    def __init__(self) -> None:
+        super().__init__(stored=True, scorable=False, sortable=False)
+        self.column_type = columns.VarBytesColumn()
+
+    def to_column_value(self, value: list[str]) -> bytes:
+        return SEPARATOR.join(value).encode("utf-8")
+
+    def from_column_value(self, value: bytes) -> list[str]:
+        return value.decode("utf-8").split(SEPARATOR) if value else []
+
+
+def build_schema() -> fields.Schema:
+    """The schema of a seekwire index."""
+    french = FrenchAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        path=fields.ID(stored=True),
+        source=fields.ID(stored=False),
+        title=fields.TEXT(analyzer=french, stored=True, field_boost=2.0),
+        lede=fields.TEXT(analyzer=french, stored=True),
+        body=fields.TEXT(analyzer=french, stored=True),
+        date=fields.ID(stored=True),
+        day=fields.NUMERIC(int, bits=32, stored=False, sortable=True),
+        time=fields.STORED(),
+        date_source=fields.STORED(),
+        url=fields.STORED(),
+        agencies=ListField(),
+        publisher=ListField(),
+        persons=ListField(),
+        places=ListField(),
+        organizations=ListField(),
+    )
+
+
+def document_fields(article: Article, source: str) -> dict:
+    """The fields Whoosh indexes and stores for one article; `source` is the absolute path of its file."""
+    doc = {
+        "id": article.id,
+        "path": article.path,
+        "source": source,
+        "title": article.title,
+        "body": article.body,
+        "agencies": article.agencies,
+        "publisher": [article.publisher] if article.publisher else [],
+        "persons": article.entities.persons,
+        "places": article.entities.places,
+        "organizations": article.entities.organizations,
+    }
+    if article.lede:
+        doc["lede"] = article.lede
+    if article.date:
+        doc["date"] = article.date.isoformat()
+        doc["day"] = day_number(article.date)
+        doc["time"] = article.time
+        doc["date_source"] = article.date_source
+    if article.url:
+        doc["url"] = article.url
+    return doc
+
+
+def article_from_stored(stored: dict) -> Article:
+    """Rebuild the article from a document's stored fields."""
+    date = stored.get("date")
+    publisher = stored.get("publisher") or []
+    return Article(
+        id=stored["id"],
+        path=stored["path"],
+        title=stored.get("title", ""),
+        body=stored.get("body", ""),
+        lede=stored.get("lede"),
+        date=dt.date.fromisoformat(date) if date else None,
+        time=stored.get("time"),
+        date_source=stored.get("date_source"),
+        agencies=list(stored.get("agencies") or []),
+        publisher=publisher[0] if publisher else None,
+        url=stored.get("url"),
+        entities=Entities(
+            persons=list(stored.get("persons") or []),
+            places=list(stored.get("places") or []),
+            organizations=list(stored.get("organizations") or []),
+        ),
+    )
+
+
+def day_number(date: dt.date) -> int:
+    """A date as the sortable integer YYYYMMDD."""
+    return date.year * 10000 + date.month * 100 + date.day
