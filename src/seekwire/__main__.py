@@ -1,0 +1,5 @@
+"""`python -m seekwire` runs the command line."""
+
+from seekwire.cli import cli
+
+cli(prog_name="seekwire")

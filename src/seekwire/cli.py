@@ -1,0 +1,190 @@
+"""The command line: parse options, call one library function, render the result, choose the exit status.
+
+Exit status follows grep and ripgrep: 0 found (or done), 1 nothing found (for `index`: done, but some inputs
+were skipped), 2 error. Library errors become a one-line message on stderr and status 2, never a traceback.
+stdout carries data only; progress and summaries go to stderr.
+
+Modules that pull in the engine or the indexing pipeline are imported inside the commands that need them, so
+`seekwire --help` and the query path stay quick to start.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+
+import click
+
+from seekwire import __version__
+from seekwire.errors import SeekwireError
+
+FORMATS = ("table", "json", "jsonl")
+
+
+class Failure(click.ClickException):
+    """A user-facing error: the message, and exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"seekwire: {self.format_message()}", err=True)
+
+
+def translate_errors(command: Callable) -> Callable:
+    """Turn library errors into `Failure`s at the edge."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SeekwireError as error:
+            raise Failure(str(error)) from None
+
+    return wrapper
+
+
+def index_option(command: Callable) -> Callable:
+    return click.option(
+        "--index", "index_dir", default="index", show_default=True, envvar="SEEKWIRE_INDEX",
+        type=click.Path(file_okay=False), help="Index directory (or set SEEKWIRE_INDEX).",
+    )(command)
+
+
+def format_options(command: Callable) -> Callable:
+    """`--format table|json|jsonl` and `--json`; without either, a table on a terminal and JSON in a pipe."""
+    command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS),
+        help="Output format [default: table on a terminal, json otherwise].",
+    )(command)
+
+
+def resolve_format(fmt: str | None, as_json: bool) -> str:
+    if as_json:
+        if fmt not in (None, "json"):
+            raise click.UsageError("--json and --format disagree; give one of them")
+        return "json"
+    if fmt:
+        return fmt
+    return "table" if sys.stdout.isatty() else "json"
+
+
+def use_color(fmt: str) -> bool:
+    return fmt == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def emit(text: str) -> None:
+    if text:
+        click.echo(text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="seekwire")
+def cli() -> None:
+    """French-aware full-text search over scraped news pages.
+
+    Build an index with `seekwire index DIR`, then ask it with `seekwire query WORDS`.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@index_option
+@click.option("--rebuild", is_flag=True, help="Build a fresh index (beside the current one, swapped in at the end).")
+@click.option("--entities/--no-entities", default=True, show_default=True,
+              help="Extract people, places and organisations (slower).")
+@click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Seconds to wait for another indexing run to finish.")
+@format_options
+@translate_errors
+def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool, wait: float,
+          fmt: str | None, as_json: bool) -> None:
+    """Index pages (.txt) and articles (.jsonl, .jsonl.gz) from files and directories.
+
+    Only files that changed since the last run are read again; documents whose file disappeared from an
+    indexed directory are removed.
+    """
+    from seekwire.indexer import index_paths
+    from seekwire.output import render_report, summary_line
+
+    fmt = resolve_format(fmt, as_json) if (fmt or as_json) else "table"
+    with _progress() as progress:
+        report = index_paths(paths, index_dir, rebuild=rebuild, entities=entities, wait=wait,
+                             progress=progress)
+    for skip in report.skipped:
+        click.echo(f"seekwire: skipped {skip.path}: {skip.reason}", err=True)
+    if fmt == "table":
+        click.echo(summary_line(report), err=True)
+    else:
+        emit(render_report(report, fmt))
+    sys.exit(1 if report.skipped else 0)
+
+
+class _progress:
+    """A progress bar on stderr, only when stderr is a terminal."""
+
+    def __enter__(self):
+        self._bar = None
+        return self if sys.stderr.isatty() else None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="indexing", file=sys.stderr).__enter__()
+        self._bar.update(done - self._bar.pos)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc_info)
+
+
+@cli.command()
+@click.argument("text", required=False, default="")
+@index_option
+@click.option("--limit", "-n", type=click.IntRange(min=0), default=10, show_default=True, help="Hits to show.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Hits to skip.")
+@format_options
+@translate_errors
+def query(text: str, index_dir: str, limit: int, offset: int, fmt: str | None, as_json: bool) -> None:
+    """Search the index for TEXT, best matches first."""
+    from seekwire.output import render_results
+    from seekwire.search import Searcher
+
+    fmt = resolve_format(fmt, as_json)
+    with Searcher(index_dir) as searcher:
+        results = searcher.search(text, limit=limit, offset=offset)
+    emit(render_results(results, fmt, use_color(fmt)))
+    if fmt == "table":
+        shown = f"{results.offset + 1}-{results.offset + len(results.hits)} of " if results.hits else ""
+        click.echo(f"{shown}{results.total} documents", err=True)
+    sys.exit(0 if results.total else 1)
+
+
+@cli.command()
+@click.argument("doc_id")
+@index_option
+@format_options
+@translate_errors
+def show(doc_id: str, index_dir: str, fmt: str | None, as_json: bool) -> None:
+    """Print one stored document, every extracted field."""
+    from seekwire.output import render_article
+    from seekwire.search import Searcher
+
+    fmt = resolve_format(fmt, as_json)
+    with Searcher(index_dir) as searcher:
+        article = searcher.get(doc_id)
+    emit(render_article(article, fmt))
+
+
+@cli.command()
+@index_option
+@translate_errors
+def export(index_dir: str) -> None:
+    """Print every indexed document as JSON Lines."""
+    from seekwire.output import article_record, to_json
+    from seekwire.search import Searcher
+
+    with Searcher(index_dir) as searcher:
+        for article in searcher.articles():
+            click.echo(to_json(article_record(article)))

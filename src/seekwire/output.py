@@ -1,0 +1,141 @@
+"""Rendering results: the one place that turns library dataclasses into table, JSON or JSON Lines text.
+
+JSON is an API (its keys are documented in README.md): it is built from `dataclasses.asdict`, never carries
+terminal decoration, and dates are `YYYY-MM-DD`, times `HH:MM`. Tables are for people: bold highlights only on
+a terminal and only when NO_COLOR is unset. Text taken from indexed pages is stripped of control characters
+before it reaches a terminal, so a page cannot smuggle escape sequences into the user's screen.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from tabulate import tabulate
+
+from seekwire.article import Article
+from seekwire.results import Hit, IndexReport, Results
+
+FORMATS = ("table", "json", "jsonl")
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Text safe to print: control characters (escape sequences among them) become spaces."""
+    return CONTROL.sub(" ", text)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if is_dataclass(value):
+        return asdict(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def article_record(article: Article) -> dict:
+    """An article as JSON: every stored field, entities grouped, date `YYYY-MM-DD`."""
+    record = asdict(article)
+    record["date"] = article.date.isoformat() if article.date else None
+    record["date_inferred"] = article.date_inferred
+    return record
+
+
+def hit_record(hit: Hit) -> dict:
+    record = asdict(hit)
+    record["highlights"] = [list(span) for span in hit.highlights]
+    record["title_highlights"] = [list(span) for span in hit.title_highlights]
+    return record
+
+
+def results_record(results: Results) -> dict:
+    record = asdict(results)
+    record["hits"] = [hit_record(hit) for hit in results.hits]
+    return record
+
+
+def report_record(report: IndexReport) -> dict:
+    record = asdict(report)
+    record["seconds"] = round(report.seconds, 3)
+    return record
+
+
+def render_results(results: Results, fmt: str, color: bool) -> str:
+    if fmt == "json":
+        return to_json(results_record(results))
+    if fmt == "jsonl":
+        return "\n".join(to_json(hit_record(hit)) for hit in results.hits)
+    if not results.hits:
+        return ""
+    rows = [
+        [
+            hit.rank,
+            hit.date or "",
+            ", ".join(hit.agencies),
+            emphasise(clean(hit.title), hit.title_highlights, color),
+            emphasise(clean(hit.snippet), hit.highlights, color),
+        ]
+        for hit in results.hits
+    ]
+    return tabulate(rows, headers=["#", "date", "agency", "title", "snippet"], tablefmt="simple",
+                    maxcolwidths=[None, None, 16, 40, 70])
+
+
+def emphasise(text: str, spans: Iterable[tuple[int, int]], color: bool) -> str:
+    """Wrap each span of `text` in bold when colour is on."""
+    if not color:
+        return text
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], BOLD, text[start:end], RESET]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def render_article(article: Article, fmt: str) -> str:
+    record = article_record(article)
+    if fmt in ("json", "jsonl"):
+        return to_json(record)
+    entities = record.pop("entities")
+    record.pop("body")
+    rows = [[key, _cell(value)] for key, value in record.items()]
+    rows += [[kind, _cell(names)] for kind, names in entities.items()]
+    return tabulate(rows, tablefmt="plain") + "\n\n" + clean_block(article.body)
+
+
+def clean_block(text: str) -> str:
+    """Multi-line text safe to print: keeps line breaks, drops other control characters."""
+    return "\n".join(clean(line) for line in text.split("\n"))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(clean(str(v)) for v in value)
+    return clean(str(value))
+
+
+def render_report(report: IndexReport, fmt: str) -> str:
+    if fmt in ("json", "jsonl"):
+        return to_json(report_record(report))
+    return summary_line(report)
+
+
+def summary_line(report: IndexReport) -> str:
+    if not report.changed:
+        what = "nothing changed"
+    else:
+        what = f"{report.added} added, {report.updated} updated, {report.removed} removed"
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    return (f"{report.index}: {what}, {report.unchanged} unchanged{skipped} — {report.documents} documents "
+            f"in {report.seconds:.1f}s")
