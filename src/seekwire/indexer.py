@@ -56,12 +56,13 @@ def index_paths(
     report = IndexReport(index=os.fspath(index_dir))
     sources, roots, report.skipped = walk(paths)
     with storage.writer_lock(index_dir, wait):
-        try:
-            generation = storage.current_generation(index_dir)
-            storage.check_schema(generation)
-            fresh = rebuild
-        except NoIndexError:
-            fresh = True
+        fresh = rebuild
+        if not fresh:
+            try:
+                generation = storage.current_generation(index_dir)
+                storage.check_schema(generation)
+            except NoIndexError:
+                fresh = True
         if fresh:
             generation = storage.new_generation(index_dir)
             ix = whoosh_index.create_in(generation, build_schema())

@@ -1,0 +1,150 @@
+"""The command line as a user types it: outputs, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEED_IDS = {"000_8d1a7445dcdafbbb", "001_bb09c2c84650f315"}
+
+
+def test_index_summary_goes_to_stderr(run, seeds: Path) -> None:
+    result = run("index", str(seeds), "--no-entities")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "2 added, 0 updated, 0 removed, 0 unchanged — 2 documents" in result.stderr
+
+
+def test_index_json_summary(run, seeds: Path) -> None:
+    run("index", str(seeds), "--no-entities")
+    code, summary = run.json("index", str(seeds), "--no-entities")
+    assert code == 0
+    assert {k: summary[k] for k in ("added", "updated", "removed", "unchanged", "skipped")} == {
+        "added": 0, "updated": 0, "removed": 0, "unchanged": 2, "skipped": []}
+
+
+def test_index_reports_skipped_inputs_and_exits_1(run, seeds: Path) -> None:
+    (seeds / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    code, summary = run.json("index", str(seeds), "--no-entities")
+    assert code == 1
+    assert summary["added"] == 2
+    assert summary["skipped"] == [{"path": str(seeds / "image.txt"), "reason": "binary file (NUL bytes)"}]
+
+
+def test_query_finds_both_seeds_in_json(indexed) -> None:
+    code, results = indexed.json("query", "coopération Kazakhstan")
+    assert code == 0
+    assert results["query"] == "coopération Kazakhstan"
+    assert results["total"] == 2
+    assert {hit["id"] for hit in results["hits"]} == SEED_IDS
+    for hit in results["hits"]:
+        assert set(hit) >= {"id", "path", "title", "date", "agencies", "score", "snippet"}
+        for start, end in hit["highlights"]:
+            assert hit["snippet"][start:end].lower().startswith(("coop", "kazakh"))
+
+
+def test_query_without_accents_finds_the_same(indexed) -> None:
+    assert indexed.json("query", "cooperation kazakhstan")[1]["total"] == 2
+
+
+def test_all_words_rank_first_and_a_missing_word_does_not_empty_results(indexed) -> None:
+    code, results = indexed.json("query", "Smailov zzzzz")
+    assert code == 0 and [h["id"] for h in results["hits"]] == ["001_bb09c2c84650f315"]
+    hits = indexed.json("query", "Sklyar Kazakhstan")[1]["hits"]
+    assert hits[0]["id"] == "000_8d1a7445dcdafbbb" and len(hits) == 2
+
+
+def test_nothing_found_exits_1(indexed) -> None:
+    result = indexed("query", "zzzz", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["total"] == 0
+
+
+def test_jsonl_prints_one_hit_per_line(indexed) -> None:
+    result = indexed("query", "Kazakhstan", "--format", "jsonl")
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0 and len(lines) == 2
+    assert {json.loads(line)["id"] for line in lines} == SEED_IDS
+
+
+def test_table_output(indexed) -> None:
+    result = indexed("query", "Smailov", "--format", "table")
+    assert result.exit_code == 0
+    assert "homologue kazakh" in result.stdout and "\x1b[" not in result.stdout
+    assert "1-1 of 1 documents" in result.stderr
+
+
+def test_limit_and_offset(indexed) -> None:
+    results = indexed.json("query", "Kazakhstan", "--limit", "1", "--offset", "1")[1]
+    assert results["total"] == 2 and [h["rank"] for h in results["hits"]] == [2]
+
+
+def test_json_and_format_must_agree(indexed) -> None:
+    result = indexed("query", "Chine", "--json", "--format", "table")
+    assert result.exit_code == 2 and "disagree" in result.stderr
+
+
+def test_show_prints_every_field(indexed) -> None:
+    result = indexed("show", "001_bb09c2c84650f315", "--json")
+    record = json.loads(result.stdout)
+    assert result.exit_code == 0
+    assert record["id"] == "001_bb09c2c84650f315"
+    assert record["path"].endswith("seeds/001_bb09c2c84650f315.txt")
+    assert set(record["entities"]) == {"persons", "places", "organizations"}
+    table = indexed("show", "001_bb09c2c84650f315", "--format", "table").stdout
+    assert "Li Keqiang" in table
+
+
+def test_show_unknown_id_is_an_error(indexed) -> None:
+    result = indexed("show", "nope")
+    assert result.exit_code == 2
+    assert result.stderr == "seekwire: no document with id 'nope' — `seekwire query` shows the ids\n"
+
+
+def test_export_prints_every_document(indexed) -> None:
+    result = indexed("export")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {r["id"] for r in records} == SEED_IDS
+    for record in records:
+        assert set(record) >= {"id", "path", "title", "date", "time", "agencies", "publisher", "entities", "body"}
+
+
+def test_no_index_is_a_clear_error(run, index_dir: Path) -> None:
+    result = run("query", "Chine")
+    assert result.exit_code == 2
+    assert result.stderr == f"seekwire: no index at {index_dir} — run `seekwire index PATH` first\n"
+
+
+def test_index_location_from_the_environment(run, seeds: Path, index_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SEEKWIRE_INDEX", str(index_dir))
+    assert run("index", str(seeds), "--no-entities", index=False).exit_code == 0
+    assert run("query", "Chine", "--json", index=False).exit_code == 0
+
+
+def test_empty_query_is_an_error(indexed) -> None:
+    result = indexed("query", "   ")
+    assert result.exit_code == 2 and "empty query" in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["seekwire"], [sys.executable, "-m", "seekwire"]])
+def test_installed_entry_points(argv: list[str], seeds: Path, index_dir: Path, tmp_path: Path) -> None:
+    if argv[0] == "seekwire":
+        script = Path(sys.executable).with_name("seekwire")
+        if not script.exists():
+            pytest.skip("seekwire is not installed in this environment")
+        argv = [str(script)]
+    env = {**os.environ, "SEEKWIRE_INDEX": str(index_dir)}
+    done = subprocess.run([*argv, "index", str(seeds), "--no-entities"], env=env, capture_output=True,
+                          text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    found = subprocess.run([*argv, "query", "coopération Kazakhstan"], env=env, capture_output=True,
+                           text=True, cwd=tmp_path)
+    assert found.returncode == 0
+    assert json.loads(found.stdout)["total"] == 2
+    missing = subprocess.run([*argv, "query", "zzzz"], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert missing.returncode == 1
