@@ -1,0 +1,191 @@
+"""Segmenting a page: headline, standfirst, article text, publication date, credits and publisher.
+
+Once every line has a `Kind` (see `boilerplate`), a news page reads the same whatever the site: the headline is
+the first line of text, the standfirst is the paragraph between the headline and the dateline (or a lone
+one-sentence paragraph opening a page that has no dateline), and the article is the text that follows. The
+dateline closest to the headline gives the publication date; credits come from bylines, photo credits,
+datelines and closing tags, in page order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from seekwire.article import Article
+from seekwire.extract.agencies import (
+    agencies_in,
+    copyright_holder,
+    publisher_aliases_in,
+    split_closing_tag,
+    split_dateline,
+)
+from seekwire.extract.boilerplate import Kind, classify_lines
+from seekwire.extract.dates import ResolvedDate, find_mentions, publication_part, resolve
+
+# A standfirst is one paragraph; a lone opening sentence longer than this is article text.
+_MAX_LEDE_WORDS = 60
+# A trailing line this short without final punctuation is a site name or a widget label, not article text.
+_MAX_TRAILING_LABEL_WORDS = 3
+_SENTENCE_BREAK = re.compile(r"[.!?…]\s+[A-ZÀ-Ý«\"]")
+_FINAL_PUNCTUATION = re.compile(r"[.!?…:;»\"”)]$")
+
+
+@dataclass
+class _Credits:
+    """Agencies in order of first credit, and the publisher when the page names it."""
+
+    agencies: list[str] = field(default_factory=list)
+    publisher: str | None = None
+
+    def add(self, names: list[str]) -> None:
+        self.agencies.extend(name for name in names if name not in self.agencies)
+
+
+def parse_page(
+    text: str,
+    *,
+    doc_id: str,
+    path: str,
+    mtime: float | None = None,
+    furniture: frozenset[str] | None = None,
+    today: dt.date | None = None,
+) -> Article:
+    """Extract an `Article` from the decoded text of one page.
+
+    `mtime` (POSIX seconds) anchors dates printed without a year and relative dates; `furniture` holds lines
+    known to repeat across the crawl (see `learn_furniture`); `today` stands in for the clock when a weekday
+    must pin a year and there is no `mtime`.
+    """
+    lines = [line.strip() for line in text.split("\n")]
+    kinds = classify_lines(lines, furniture or frozenset())
+    title_index = _title_index(lines, kinds)
+    title = lines[title_index] if title_index is not None else ""
+    start = -1 if title_index is None else title_index
+    text_after = [i for i in range(start + 1, len(lines)) if kinds[i] is Kind.TEXT]
+    lede_index = _lede_index(lines, kinds, start, text_after)
+    credits = _Credits()
+    body = _body(lines, kinds, [i for i in text_after if i != lede_index], credits)
+    _collect_credits(lines, kinds, credits)
+    published = _publication_date(lines, kinds, start, lede_index, mtime, today)
+    return Article(
+        id=doc_id,
+        path=path,
+        title=title,
+        body="\n\n".join(body),
+        lede=lines[lede_index] if lede_index is not None else None,
+        date=published.date if published else None,
+        time=published.time if published else None,
+        date_source=published.source if published else None,
+        agencies=credits.agencies,
+        publisher=credits.publisher,
+    )
+
+
+def _title_index(lines: list[str], kinds: list[Kind]) -> int | None:
+    """The first line of text, preferring one of several words over a lone section label."""
+    text = [i for i, kind in enumerate(kinds) if kind is Kind.TEXT]
+    for index in text[:3]:
+        if len(lines[index].split()) >= 3:
+            return index
+    if text:
+        return text[0]
+    return next((i for i, line in enumerate(lines) if line), None)
+
+
+def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: list[int]) -> int | None:
+    """The standfirst: the one paragraph between headline and dateline or page furniture, else a lone sentence.
+
+    With no furniture after it, the opening paragraph is a standfirst only when it is a single sentence, the
+    page has no dateline below the headline and more paragraphs follow.
+    """
+    if not text_after:
+        return None
+    first = text_after[0]
+    between = [kinds[i] for i in range(title + 1, first) if kinds[i] is not Kind.BLANK]
+    if between:
+        return None
+    following = next((kinds[i] for i in range(first + 1, len(lines)) if kinds[i] is not Kind.BLANK), None)
+    if following in (Kind.DATE, Kind.CREDIT, Kind.LINK, Kind.CAPTION, Kind.WIDGET) and len(text_after) > 1:
+        return first
+    has_dateline = any(kind is Kind.DATE for kind in kinds[title + 1 :])
+    words = len(lines[first].split())
+    if has_dateline or len(text_after) < 2 or words > _MAX_LEDE_WORDS or _SENTENCE_BREAK.search(lines[first]):
+        return None
+    return first
+
+
+def _body(lines: list[str], kinds: list[Kind], indexes: list[int], credits: _Credits) -> list[str]:
+    """Article paragraphs without the dateline, closing agency tags or trailing labels; credits found are kept."""
+    paragraphs: list[str] = []
+    for position, index in enumerate(indexes):
+        paragraph = lines[index]
+        if position == 0:
+            paragraph, named = split_dateline(paragraph)
+            credits.add(named)
+        paragraph, named = split_closing_tag(paragraph)
+        credits.add(named)
+        if paragraph:
+            paragraphs.append(paragraph)
+    while paragraphs and _is_trailing_label(paragraphs[-1]):
+        paragraphs.pop()
+    return paragraphs
+
+
+def _is_trailing_label(paragraph: str) -> bool:
+    return len(paragraph.split()) <= _MAX_TRAILING_LABEL_WORDS and not _FINAL_PUNCTUATION.search(paragraph)
+
+
+def _collect_credits(lines: list[str], kinds: list[Kind], credits: _Credits) -> None:
+    """Agencies from bylines and photo credits, in page order before those found in the text; the publisher."""
+    from_lines: list[str] = []
+    holder = None
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind in (Kind.CREDIT, Kind.DATE):
+            from_lines.extend(name for name in agencies_in(line) if name not in from_lines)
+        if kind in (Kind.CREDIT, Kind.FOOTER):
+            credits.publisher = credits.publisher or publisher_aliases_in(line)
+            holder = holder or copyright_holder(line)
+    credits.agencies[:0] = [name for name in from_lines if name not in credits.agencies]
+    if holder is not None:
+        credits.publisher = _site_name(lines, holder)
+
+
+def _site_name(lines: list[str], holder: str) -> str:
+    """The site's full name when a short line spells it out from the copyright holder ("Orange" -> "Orange Actu")."""
+    for line in lines:
+        if line.startswith(holder + " ") and len(line.split()) <= 4 and not _FINAL_PUNCTUATION.search(line):
+            if not agencies_in(line.removeprefix(holder)):
+                return line
+    return holder
+
+
+def _publication_date(
+    lines: list[str],
+    kinds: list[Kind],
+    title: int,
+    lede: int | None,
+    mtime: float | None,
+    today: dt.date | None,
+) -> ResolvedDate | None:
+    """The date of the dateline nearest the headline (full dates first), else one stated in the standfirst."""
+    candidates = []
+    for index, kind in enumerate(kinds):
+        if kind is Kind.DATE:
+            for mention in find_mentions(publication_part(lines[index]), numeric_without_year=True):
+                rank = 0 if mention.complete else 1 if mention.days_ago is not None else 2
+                candidates.append((rank, abs(index - title), mention.start, mention))
+    for *_, mention in sorted(candidates, key=lambda c: c[:3]):
+        resolved = resolve(mention, mtime, today=today)
+        if resolved is not None:
+            return resolved
+    opening = lede if lede is not None else next((i for i in range(title + 1, len(lines)) if kinds[i] is Kind.TEXT), None)
+    if opening is None:
+        return None
+    for mention in find_mentions(lines[opening]):
+        if mention.days_ago is None:
+            resolved = resolve(mention, mtime, today=today)
+            if resolved is not None:
+                return ResolvedDate(resolved.date, resolved.source, None)
+    return None
