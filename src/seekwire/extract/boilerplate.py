@@ -72,6 +72,8 @@ _STAMP_WORDS = {
 }  # fmt: skip
 _WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
 
+# Words a date line may hold around its dates ("Publié le ... à ..., mis à jour le ... à ...").
+_MAX_STAMP_WORDS = 10
 # A line longer than this is prose, whatever words it holds.
 _MAX_FURNITURE_WORDS = 40
 # After a "related articles" heading, lines up to this many words are headlines of other articles.
@@ -102,7 +104,7 @@ def is_date_line(line: str) -> bool:
         return False
     words = _WORD.findall(residue)
     prose = [w for w in words if w.lower() not in _STAMP_WORDS and not w[0].isupper() and not agencies_in(w)]
-    return len(words) <= 6 and len(prose) <= 1
+    return len(words) <= _MAX_STAMP_WORDS and len(prose) <= 1
 
 
 def learn_furniture(texts: Iterable[str], *, min_share: float = 0.02, min_pages: int = 5) -> frozenset[str]:

@@ -35,7 +35,7 @@ _TEXTUAL = re.compile(
 _NUMERIC = re.compile(rf"\b(?P<day>[0-3]?\d)[./-](?P<month>[01]?\d)(?:[./-](?P<year>{_YEAR}))?(?![\d./-]*\d)")
 _ISO = re.compile(rf"\b(?P<year>{_YEAR})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _RELATIVE = re.compile(r"(?<![\w-])(?P<relative>aujourd['’]hui|ce jour|avant-hier|hier)\b", re.IGNORECASE)
-_TIME_AFTER = re.compile(rf"^\s*(?:[,\-–—|]\s*)?(?:à\s+|a\s+|vers\s+)?{_TIME}\b")
+_TIME_AFTER = re.compile(rf"\s*(?:[,\-–—|]\s*)?(?:à\s+|a\s+|vers\s+)?{_TIME}\b")
 _TIME_BEFORE = re.compile(rf"\b(?:à\s+)?{_TIME}\s*,?\s*(?:le\s+)?$")
 _UPDATE = re.compile(r"\b(?:mise?s? à jour|màj|modifié|actualisé|updated?)\b", re.IGNORECASE)
 

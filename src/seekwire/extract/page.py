@@ -84,8 +84,16 @@ def parse_page(
 
 
 def _title_index(lines: list[str], kinds: list[Kind]) -> int | None:
-    """The first line of text, preferring one of several words over a lone section label."""
-    text = [i for i, kind in enumerate(kinds) if kind is Kind.TEXT]
+    """The first line of text, preferring one of several words over a lone section label.
+
+    A line repeated across the crawl still heads this page when a dateline follows it: other pages only
+    list it as a link to this article.
+    """
+    text = [
+        i
+        for i, kind in enumerate(kinds)
+        if kind is Kind.TEXT or kind is Kind.FURNITURE and _next_kind(kinds, i) is Kind.DATE
+    ]
     for index in text[:3]:
         if len(lines[index].split()) >= 3:
             return index
@@ -102,11 +110,19 @@ def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: lis
     """
     if not text_after:
         return None
+    after_title = _next_index(kinds, title)
+    if (
+        after_title is not None
+        and kinds[after_title] is Kind.DATE
+        and _next_kind(kinds, after_title) is Kind.DATE
+        and not any(m.complete for m in find_mentions(lines[after_title]))
+    ):
+        return after_title  # a day and month set above the full dateline, as a standfirst
     first = text_after[0]
     between = [kinds[i] for i in range(title + 1, first) if kinds[i] is not Kind.BLANK]
     if between:
         return None
-    following = next((kinds[i] for i in range(first + 1, len(lines)) if kinds[i] is not Kind.BLANK), None)
+    following = _next_kind(kinds, first)
     if following in (Kind.DATE, Kind.CREDIT, Kind.LINK, Kind.CAPTION, Kind.WIDGET) and len(text_after) > 1:
         return first
     has_dateline = any(kind is Kind.DATE for kind in kinds[title + 1 :])
@@ -114,6 +130,16 @@ def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: lis
     if has_dateline or len(text_after) < 2 or words > _MAX_LEDE_WORDS or _SENTENCE_BREAK.search(lines[first]):
         return None
     return first
+
+
+def _next_index(kinds: list[Kind], index: int) -> int | None:
+    """The next non-blank line after `index`."""
+    return next((i for i in range(index + 1, len(kinds)) if kinds[i] is not Kind.BLANK), None)
+
+
+def _next_kind(kinds: list[Kind], index: int) -> Kind | None:
+    following = _next_index(kinds, index)
+    return kinds[following] if following is not None else None
 
 
 def _body(lines: list[str], kinds: list[Kind], indexes: list[int], credits: _Credits) -> list[str]:
@@ -183,9 +209,17 @@ def _publication_date(
     opening = lede if lede is not None else next((i for i in range(title + 1, len(lines)) if kinds[i] is Kind.TEXT), None)
     if opening is None:
         return None
-    for mention in find_mentions(lines[opening]):
-        if mention.days_ago is None:
-            resolved = resolve(mention, mtime, today=today)
-            if resolved is not None:
-                return ResolvedDate(resolved.date, resolved.source, None)
+    # A standfirst recounts earlier events and ends on the day of the news: take its latest date, preferring
+    # dates pinned by a weekday or a year ("mardi 29 novembre") over bare ones ("le 28 juin").
+    mentions = [m for m in find_mentions(lines[opening]) if m.days_ago is None]
+    for pinned in (True, False):
+        resolved = [
+            r
+            for m in mentions
+            if (m.weekday is not None or m.complete) == pinned
+            and (r := resolve(m, mtime, today=today)) is not None
+        ]
+        if resolved:
+            latest = max(resolved, key=lambda r: r.date)
+            return ResolvedDate(latest.date, latest.source, None)
     return None
