@@ -32,7 +32,9 @@ from tabulate import tabulate
 from seekwire.article import Article
 from seekwire.extract import learn_furniture, parse_page
 
-DEFAULT_SHARED = Path(os.environ.get("SEEKWIRE_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+DEFAULT_SHARED = Path(
+    os.environ.get("SEEKWIRE_SHARED", Path(__file__).resolve().parents[1].parent / "shared")
+)
 CRAWLS = ("dumps-dev", "wikinews-dev")
 _TOKEN = re.compile(r"\w+")
 FIELDS = ("title", "date", "time", "agencies", "lede", "publisher")
@@ -86,7 +88,7 @@ def load_crawl(directory: Path, limit: int | None) -> Crawl:
 
 
 def mtime_of(row: dict) -> float:
-    return dt.datetime.fromisoformat(row["mtime"].replace("Z", "+00:00")).timestamp()
+    return dt.datetime.fromisoformat(row["mtime"]).timestamp()
 
 
 def score_page(article: Article, row: dict) -> PageScore:
@@ -123,8 +125,12 @@ def score_entities(articles: list[Article], gold_rows: list[dict]) -> dict[str, 
         for a, r in with_gold
         for kind in ("persons", "places", "organizations")
     )
-    found = sum(len(getattr(a.entities, k)) for a, _ in with_gold for k in ("persons", "places", "organizations"))
-    expected = sum(len(r["entities"][k]) for _, r in with_gold for k in ("persons", "places", "organizations"))
+    found = sum(
+        len(getattr(a.entities, k)) for a, _ in with_gold for k in ("persons", "places", "organizations")
+    )
+    expected = sum(
+        len(r["entities"][k]) for _, r in with_gold for k in ("persons", "places", "organizations")
+    )
     precision = hits / found if found else 0.0
     recall = hits / expected if expected else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -156,28 +162,47 @@ def run_crawl(crawl: Crawl, use_furniture: bool) -> tuple[list[Article], list[Pa
 def print_failures(articles: list[Article], crawl: Crawl, scores: list[PageScore], count: int) -> None:
     ranked = sorted(
         zip(articles, crawl.gold, scores, strict=True),
-        key=lambda t: (sum(not ok for ok in t[2].matches.values()) + (1 - t[2].f1) * 3),
+        key=lambda t: sum(not ok for ok in t[2].matches.values()) + (1 - t[2].f1) * 3,
         reverse=True,
     )
     for article, row, score in ranked[:count]:
         wrong = [name for name, ok in score.matches.items() if not ok]
-        click.echo(f"--- {crawl.name}/{row['file']} [{row['template']}] wrong: {wrong} "
-                   f"P={score.precision:.2f} R={score.recall:.2f}", err=True)
+        click.echo(
+            f"--- {crawl.name}/{row['file']} [{row['template']}] wrong: {wrong} "
+            f"P={score.precision:.2f} R={score.recall:.2f}",
+            err=True,
+        )
         for name in wrong:
             got = getattr(article, name)
             click.echo(f"    {name}: got {got!r:.120} want {row[name]!r:.120}", err=True)
 
 
 @click.command()
-@click.option("--shared", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_SHARED,
-              show_default=True, help="The shared data directory holding corpus/.")
+@click.option(
+    "--shared",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_SHARED,
+    show_default=True,
+    help="The shared data directory holding corpus/.",
+)
 @click.option("--limit", type=int, default=None, help="Score at most N pages per crawl.")
-@click.option("--furniture/--no-furniture", default=True, show_default=True,
-              help="Learn the lines that repeat across each crawl and treat them as furniture.")
+@click.option(
+    "--furniture/--no-furniture",
+    default=True,
+    show_default=True,
+    help="Learn the lines that repeat across each crawl and treat them as furniture.",
+)
 @click.option("--show-failures", type=int, default=0, help="Print the N worst pages per crawl on stderr.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Also write the figures as JSON to FILE.")
-def main(shared: Path, limit: int | None, furniture: bool, show_failures: int, json_path: Path | None) -> None:
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the figures as JSON to FILE.",
+)
+def main(
+    shared: Path, limit: int | None, furniture: bool, show_failures: int, json_path: Path | None
+) -> None:
     """Score parse_page on the development crawls against their gold."""
     corpus = shared / "corpus"
     if not corpus.is_dir():

@@ -39,8 +39,8 @@ PUBLISHER_ALIASES: dict[str, str] = {"CVN": "Le Courrier du Vietnam"}
 
 _SPELLINGS = {alias for aliases in AGENCY_ALIASES.values() for alias in aliases}
 _CANONICAL = {alias.lower(): name for name, aliases in AGENCY_ALIASES.items() for alias in aliases}
-_ALIAS = "|".join(re.escape(a) for a in sorted(_CANONICAL, key=len, reverse=True))
-_AGENCY = re.compile(rf"(?<![\w-])(?:{_ALIAS})(?![\w])", re.IGNORECASE)
+_ALIAS = "(?i:" + "|".join(re.escape(a) for a in sorted(_CANONICAL, key=len, reverse=True)) + ")"
+_AGENCY = re.compile(rf"(?<![\w-]){_ALIAS}(?![\w])")
 
 # Words a credit line may hold besides names: "Photo : X", "Orange avec AFP", "Crédit photo : X / Y".
 _CREDIT_WORDS = {
@@ -48,12 +48,14 @@ _CREDIT_WORDS = {
     "des", "d", "illustration", "archives", "vidéo", "video", "infographie", "services", "le", "la",
 }  # fmt: skip
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w]*")
-_CLOSING_TAG = re.compile(rf"\s*\(\s*(?P<credit>(?:{_ALIAS})(?:\s*/[^()]{{0,60}})?)\s*\)\s*\.?\s*$", re.IGNORECASE)
+_CLOSING_TAG = re.compile(rf"\s*\(\s*(?P<credit>{_ALIAS}(?:\s*/[^()]{{0,60}})?)\s*\)\s*\.?\s*$")
 _DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]{1,40}?)(?:\s*,\s*(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?)?"
-    rf"\s*(?:\(\s*(?P<credit>(?:{_ALIAS})(?:\s*/[^()]{{0,40}})?)\s*\))?\s*(?:-{{1,2}}|—|–)\s+(?=\S)",
+    rf"\s*(?:\(\s*(?P<credit>{_ALIAS}(?:\s*/[^()]{{0,40}})?)\s*\))?\s*(?:-{{1,2}}|—|–)\s+(?=\S)",
 )
-_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:copyright\s*)?(?P<holder>[^\d.]+?)\s*(?:\d{4}|\.|$)", re.I)
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright)\s*(?:copyright\s*)?(?P<holder>[^\d.]+?)\s*(?:\d{4}|\.|$)", re.IGNORECASE
+)
 
 
 def agencies_in(text: str) -> list[str]:

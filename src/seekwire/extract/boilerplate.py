@@ -37,35 +37,39 @@ class Kind(Enum):
 
 
 _LINK = re.compile(
-    r"^(?:>>|»|→|►|▶|(?:à |a )?(?:lire|voir) (?:aussi|également|egalement|plus)\b|sur le même sujet\b)", re.I
+    r"^(?:>>|»|→|►|▶|(?:à |a )?(?:lire|voir) (?:aussi|également|egalement|plus)\b|sur le même sujet\b)",
+    re.IGNORECASE,
 )
 _RELATED_HEADING = re.compile(
     r"^(?:articles? (?:similaires|liés|connexes)|sur le même sujet|(?:à |a )?lire aussi|voir aussi"
     r"|dans la même rubrique|les plus lus|les plus partagés|nos derniers articles|à voir aussi"
     r"|(?:plus d'|autres )actualités|vous aimerez aussi)\s*:?$",
-    re.I,
+    re.IGNORECASE,
 )
 _WIDGET = re.compile(
     r"^(?:•|partager|partagez|envoyer|copier le lien|imprimer|tweeter|accepter|refuser|paramétrer|publicité"
     r"|s'abonner|abonnez-vous|suivez-nous|newsletter|en savoir plus|réagir|commentaires?\b|votre pseudo"
     r"|vos réactions|ajouter un commentaire|fermer\b)",
-    re.I,
+    re.IGNORECASE,
 )
-_COOKIES = re.compile(r"\bcookies?\b|\bCGU\b", re.I)
+_COOKIES = re.compile(r"\bcookies?\b|\bCGU\b", re.IGNORECASE)
 _FOOTER = re.compile(
     r"^(?:©|\(c\)\s|copyright\b)|tous droits réservés|mentions légales|^(?:back to top|haut de page|retour en haut)"
     r"|^permis de publication|^directeur de (?:la )?publication|^r[ée]dact(?:eur|rice) en chef",
-    re.I,
+    re.IGNORECASE,
 )
 _CONTACT = re.compile(
     r"^(?:tél(?:éphone)?|tel|fax|e-?mail|courriel|adresse|contact(?:ez-nous|s)?)\b\s*[:.,]?|[\w.+-]+@[\w-]+\.\w"
     r"|https?://|www\.",
-    re.I,
+    re.IGNORECASE,
 )
-_STAFF = re.compile(r"^\(?\s*(?:r[ée]dact(?:eur|rice)s?|r[ée]daction|éditeur|editeur|auteurs?)\s*:", re.I)
-_PHOTO_CREDIT = re.compile(r"^(?:photos?|crédits?(?: photos?)?|credits?|illustration|source)\s*:", re.I)
-_BREADCRUMB = re.compile(r">>|\s>\s|^vous êtes ici\b", re.I)
-_SENTENCE_END = re.compile(r"[.!?…»\"”)]$")
+_STAFF = re.compile(
+    r"^\(?\s*(?:r[ée]dact(?:eur|rice)s?|r[ée]daction|éditeur|editeur|auteurs?)\s*:", re.IGNORECASE
+)
+_PHOTO_CREDIT = re.compile(
+    r"^(?:photos?|crédits?(?: photos?)?|credits?|illustration|source)\s*:", re.IGNORECASE
+)
+_BREADCRUMB = re.compile(r">>|\s>\s|^vous êtes ici\b", re.IGNORECASE)
 _STAMP_WORDS = {
     "publié", "publiée", "publie", "le", "la", "à", "a", "mis", "mise", "en", "ligne", "jour", "dernière",
     "derniere", "date", "du", "par", "posté", "modifié", "actualisé", "màj", "il", "y", "et", "de",
@@ -100,7 +104,9 @@ def is_date_line(line: str) -> bool:
     residue = line
     for mention in reversed(mentions):
         residue = residue[: mention.start] + " " + residue[mention.end :]
-    if all(m.days_ago is not None and m.time is None for m in mentions) and not re.match(r"publi|mis", line, re.I):
+    if all(m.days_ago is not None and m.time is None for m in mentions) and not re.match(
+        r"publi|mis", line, re.IGNORECASE
+    ):
         return False
     words = _WORD.findall(residue)
     prose = [w for w in words if w.lower() not in _STAMP_WORDS and not w[0].isupper() and not agencies_in(w)]
@@ -158,7 +164,11 @@ def _is_menu(line: str) -> bool:
 def _mark_captions(lines: list[str], kinds: list[Kind]) -> None:
     """A line printed right above a photo credit, with no blank line between, is that photo's caption."""
     for index in range(1, len(lines)):
-        if kinds[index] is Kind.CREDIT and _PHOTO_CREDIT.match(lines[index]) and kinds[index - 1] is Kind.TEXT:
+        if (
+            kinds[index] is Kind.CREDIT
+            and _PHOTO_CREDIT.match(lines[index])
+            and kinds[index - 1] is Kind.TEXT
+        ):
             kinds[index - 1] = Kind.CAPTION
 
 
@@ -180,7 +190,7 @@ def _mark_related_and_footer(lines: list[str], kinds: list[Kind]) -> None:
             kinds[index] = Kind.RELATED
             in_related = True
         elif in_related and kind is Kind.TEXT:
-            if len(line.split()) > _MAX_HEADLINE_WORDS or _SENTENCE_END.search(line) and "." in line[-2:]:
+            if len(line.split()) > _MAX_HEADLINE_WORDS or line.endswith("."):
                 in_related = False
             else:
                 kinds[index] = Kind.RELATED

@@ -33,9 +33,9 @@ _TEXTUAL = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(rf"\b(?P<day>[0-3]?\d)[./-](?P<month>[01]?\d)(?:[./-](?P<year>{_YEAR}))?(?![\d./-]*\d)")
-_ISO = re.compile(rf"\b(?P<year>{_YEAR})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+_ISO = re.compile(rf"\b(?P<year>{_YEAR})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")
 _RELATIVE = re.compile(r"(?<![\w-])(?P<relative>aujourd['’]hui|ce jour|avant-hier|hier)\b", re.IGNORECASE)
-_TIME_AFTER = re.compile(rf"\s*(?:[,\-–—|]\s*)?(?:à\s+|a\s+|vers\s+)?{_TIME}\b")
+_TIME_AFTER = re.compile(rf"(?:T|\s*(?:[,\-–—|]\s*)?)(?:à\s+|a\s+|vers\s+)?{_TIME}\b")
 _TIME_BEFORE = re.compile(rf"\b(?:à\s+)?{_TIME}\s*,?\s*(?:le\s+)?$")
 _UPDATE = re.compile(r"\b(?:mise?s? à jour|màj|modifié|actualisé|updated?)\b", re.IGNORECASE)
 
@@ -98,7 +98,9 @@ def publication_part(line: str) -> str:
     return line[: match.start()] if match else line
 
 
-def resolve(mention: DateMention, mtime: float | None, *, today: dt.date | None = None) -> ResolvedDate | None:
+def resolve(
+    mention: DateMention, mtime: float | None, *, today: dt.date | None = None
+) -> ResolvedDate | None:
     """Turn a mention into a calendar date, deducing a missing year; None when nothing supports one."""
     saved = _saved_date(mtime)
     if mention.days_ago is not None:

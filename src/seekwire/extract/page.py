@@ -26,21 +26,29 @@ from seekwire.extract.dates import ResolvedDate, find_mentions, publication_part
 
 # A standfirst is one paragraph; a lone opening sentence longer than this is article text.
 _MAX_LEDE_WORDS = 60
-# A trailing line this short without final punctuation is a site name or a widget label, not article text.
-_MAX_TRAILING_LABEL_WORDS = 3
+# A line this short without final punctuation, opening or closing the text, is a label (author, site name).
+_MAX_LABEL_WORDS = 3
 _SENTENCE_BREAK = re.compile(r"[.!?…]\s+[A-ZÀ-Ý«\"]")
 _FINAL_PUNCTUATION = re.compile(r"[.!?…:;»\"”)]$")
 
 
 @dataclass
 class _Credits:
-    """Agencies in order of first credit, and the publisher when the page names it."""
+    """Agencies credited on the page, each with the line that credits it, and the publisher it names."""
 
-    agencies: list[str] = field(default_factory=list)
+    found: list[tuple[int, str]] = field(default_factory=list)
     publisher: str | None = None
 
-    def add(self, names: list[str]) -> None:
-        self.agencies.extend(name for name in names if name not in self.agencies)
+    def add(self, line_index: int, names: list[str]) -> None:
+        self.found.extend((line_index, name) for name in names)
+
+    def agencies(self) -> list[str]:
+        """Canonical names in order of first credit on the page."""
+        ordered: list[str] = []
+        for _, name in sorted(self.found, key=lambda found: found[0]):
+            if name not in ordered:
+                ordered.append(name)
+        return ordered
 
 
 def parse_page(
@@ -78,7 +86,7 @@ def parse_page(
         date=published.date if published else None,
         time=published.time if published else None,
         date_source=published.source if published else None,
-        agencies=credits.agencies,
+        agencies=credits.agencies(),
         publisher=credits.publisher,
     )
 
@@ -143,37 +151,41 @@ def _next_kind(kinds: list[Kind], index: int) -> Kind | None:
 
 
 def _body(lines: list[str], kinds: list[Kind], indexes: list[int], credits: _Credits) -> list[str]:
-    """Article paragraphs without the dateline, closing agency tags or trailing labels; credits found are kept."""
+    """Article paragraphs without the dateline, closing agency tags or labels around them; credits are kept.
+
+    Labels are the short unpunctuated lines a site sets between the dateline and the article (an author, a
+    site name) or below it (a widget caption), which no sentence of the article looks like.
+    """
     paragraphs: list[str] = []
-    for position, index in enumerate(indexes):
+    for index in indexes:
         paragraph = lines[index]
-        if position == 0:
+        if not paragraphs:
+            if _is_label(paragraph):
+                continue
             paragraph, named = split_dateline(paragraph)
-            credits.add(named)
+            credits.add(index, named)
         paragraph, named = split_closing_tag(paragraph)
-        credits.add(named)
+        credits.add(index, named)
         if paragraph:
             paragraphs.append(paragraph)
-    while paragraphs and _is_trailing_label(paragraphs[-1]):
+    while paragraphs and _is_label(paragraphs[-1]):
         paragraphs.pop()
     return paragraphs
 
 
-def _is_trailing_label(paragraph: str) -> bool:
-    return len(paragraph.split()) <= _MAX_TRAILING_LABEL_WORDS and not _FINAL_PUNCTUATION.search(paragraph)
+def _is_label(paragraph: str) -> bool:
+    return len(paragraph.split()) <= _MAX_LABEL_WORDS and not _FINAL_PUNCTUATION.search(paragraph)
 
 
 def _collect_credits(lines: list[str], kinds: list[Kind], credits: _Credits) -> None:
-    """Agencies from bylines and photo credits, in page order before those found in the text; the publisher."""
-    from_lines: list[str] = []
+    """Agencies from bylines and photo credits; the publisher from copyright lines and credit signatures."""
     holder = None
-    for line, kind in zip(lines, kinds, strict=True):
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         if kind in (Kind.CREDIT, Kind.DATE):
-            from_lines.extend(name for name in agencies_in(line) if name not in from_lines)
+            credits.add(index, agencies_in(line))
         if kind in (Kind.CREDIT, Kind.FOOTER):
             credits.publisher = credits.publisher or publisher_aliases_in(line)
             holder = holder or copyright_holder(line)
-    credits.agencies[:0] = [name for name in from_lines if name not in credits.agencies]
     if holder is not None:
         credits.publisher = _site_name(lines, holder)
 
@@ -181,9 +193,9 @@ def _collect_credits(lines: list[str], kinds: list[Kind], credits: _Credits) -> 
 def _site_name(lines: list[str], holder: str) -> str:
     """The site's full name when a short line spells it out from the copyright holder ("Orange" -> "Orange Actu")."""
     for line in lines:
-        if line.startswith(holder + " ") and len(line.split()) <= 4 and not _FINAL_PUNCTUATION.search(line):
-            if not agencies_in(line.removeprefix(holder)):
-                return line
+        short = len(line.split()) <= 4 and not _FINAL_PUNCTUATION.search(line)
+        if short and line.startswith(holder + " ") and not agencies_in(line.removeprefix(holder)):
+            return line
     return holder
 
 
@@ -206,7 +218,11 @@ def _publication_date(
         resolved = resolve(mention, mtime, today=today)
         if resolved is not None:
             return resolved
-    opening = lede if lede is not None else next((i for i in range(title + 1, len(lines)) if kinds[i] is Kind.TEXT), None)
+    opening = (
+        lede
+        if lede is not None
+        else next((i for i in range(title + 1, len(lines)) if kinds[i] is Kind.TEXT), None)
+    )
     if opening is None:
         return None
     # A standfirst recounts earlier events and ends on the day of the news: take its latest date, preferring
