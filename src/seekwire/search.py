@@ -33,8 +33,6 @@ from seekwire.snippets import best_passage, match_spans
 from seekwire.spelling import Speller
 
 SORTS = ("relevance", "date", "-date")
-# "Documents with all the words first": each query word a document lacks scales its score by this factor.
-COORDINATION = 0.9
 # A wildcard or prefix may stand for at most this many terms (the most frequent are kept).
 MAX_EXPANSION = 200
 # How many salient words describe a document for `similar`, and the weight of each shared entity.
@@ -97,18 +95,21 @@ class Searcher:
         facets: bool = True,
         facet_limit: int | None = 10,
         snippets: bool = True,
+        syntax: bool = True,
     ) -> Results:
         """Find the documents matching `text` (query syntax) and `filters`.
 
         Without words, every document passing the filters matches, newest first. Facet counts cover all
-        matching documents. Raises QuerySyntaxError for a malformed query.
+        matching documents. With `syntax=False` the text is taken as plain words (quotes, operators and
+        fields are ignored), for queries that come from elsewhere. Raises QuerySyntaxError for a malformed
+        query.
         """
         if sort not in SORTS:
             raise QuerySyntaxError(f"unknown sort {sort!r} — use one of {', '.join(SORTS)}")
         if limit < 0 or offset < 0:
             raise QuerySyntaxError("--limit and --offset must not be negative")
         notes: list[str] = []
-        engine, matched, suggestion = self._match(text, filters, notes)
+        engine, matched, suggestion = self._match(text if syntax else plain_words(text), filters, notes)
         if engine is None and sort == "relevance":
             sort = "-date"
         page = self._page(engine, matched, sort, offset, limit)
@@ -212,7 +213,7 @@ class Searcher:
     def _parser_for(self) -> qparser.QueryParser:
         if self._parser is None:
             parser = qparser.MultifieldParser(
-                list(TEXT_FIELDS), self._ix.schema, group=qparser.OrGroup.factory(COORDINATION)
+                list(TEXT_FIELDS), self._ix.schema, group=qparser.OrGroup
             )
             parser.add_plugin(qparser.PlusMinusPlugin())
             parser.add_plugin(qparser.FuzzyTermPlugin())
@@ -233,7 +234,10 @@ class Searcher:
             return wq.Or([node, *close])
         if node.is_leaf():
             return node
-        return node.apply(lambda child: self._rewrite(child, notes, corrections, typed))
+        rewritten = node.apply(lambda child: self._rewrite(child, notes, corrections, typed))
+        if isinstance(node, wq.Or):
+            rewritten.scale = node.scale  # Whoosh's apply() drops the coordination factor
+        return rewritten
 
     def _expand(self, node: Query, notes: list[str]) -> Query:
         """A prefix or wildcard as an OR of at most MAX_EXPANSION terms, the most frequent."""
@@ -360,6 +364,11 @@ class Searcher:
             highlights=spans,
             title_highlights=match_spans(title, terms),
         )
+
+
+def plain_words(text: str) -> str:
+    """Only the words of `text`, without quotes, operators or field names."""
+    return " ".join(match.group() for match in WORD.finditer(text) if match.group() not in ("AND", "OR", "NOT"))
 
 
 def _iso_day(day: int) -> str:
