@@ -86,7 +86,10 @@ def evaluate(articles: Iterable[Article], gold_rows: Iterable[dict], *, canonica
     for article, row in zip(articles, gold_rows, strict=True):
         predicted = match_set(article.entities, canonical=canonical)
         gold = match_set(Entities(**row["entities"]), canonical=canonical)
-        comparisons = {"typed": (predicted, gold), "untyped": ({k for _, k in predicted}, {k for _, k in gold})}
+        comparisons = {
+            "typed": (predicted, gold),
+            "untyped": ({k for _, k in predicted}, {k for _, k in gold}),
+        }
         for label in TYPES.values():
             comparisons[label] = ({p for p in predicted if p[0] == label}, {g for g in gold if g[0] == label})
         for name, (pred, true) in comparisons.items():

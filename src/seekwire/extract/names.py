@@ -26,14 +26,16 @@ _TITLE_WORDS = (
     r"|ancien|ancienne|nouveau|nouvelle|feu|cardinal|archev[eê]que|[ée]v[eê]que|rabbin|imam|ayatollah"
 )
 _DETERMINERS = r"le|la|les|l['’]|du|des|de|d['’]|au|aux|un|une|ce|cette|cet|ces|son|sa|ses|leur|leurs"
-# A leading title is only stripped as a whole word; "l'" and "d'" attach to the next word.
-_LEADING_TITLE = re.compile(rf"^(?:(?:{_TITLE_WORDS})(?:\s+|$)|(?:{_DETERMINERS})(?:\s+|(?<=['’])))", re.I)
+_TITLE = re.compile(rf"^(?i:{_TITLE_WORDS})(?:\s+|$)")
 # Determiners are only part of a name when capitalised ("Le Caire", "La Réunion", "Les Républicains").
-_LEADING_DETERMINER = re.compile(rf"^(?:{_DETERMINERS})(?:\s+|(?<=['’]))")
+_DETERMINER = re.compile(rf"^(?:{_DETERMINERS})(?:\s+|(?<=['’]))")
+# A title followed by a complement names a function, not a person: "président de la République".
+_COMPLEMENT = re.compile(r"^(?:de|du|des|d['’])(?:\s+|(?<=['’]))")
 _EDGE_JUNK = " \t\"'’«»“”‘()[]{}<>,;:!?*•·–—-/|"
 # A final full stop belongs to the sentence, except after an initial ("Washington, D.C.", "John F.").
 _FINAL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.+$|^\.+")
 _LETTER = re.compile(r"[^\W\d_]")
+_DEMONYM = re.compile(r"(?:ais|aise|ois|oise|ien|ienne|[^\W\d_]{2}[cm]aine?)s?$")
 
 
 def clean_name(surface: str, *, person: bool = False) -> str | None:
@@ -47,14 +49,27 @@ def clean_name(surface: str, *, person: bool = False) -> str | None:
     name = " ".join(name.split())
     name = _FINAL_STOP.sub("", name.strip(_EDGE_JUNK)).strip(_EDGE_JUNK)
     while True:
-        pattern = _LEADING_TITLE if person else _LEADING_DETERMINER
-        stripped = pattern.sub("", name, count=1).lstrip(_EDGE_JUNK)
+        stripped = _DETERMINER.sub("", name, count=1)
+        if person and (untitled := _TITLE.sub("", stripped, count=1)) != stripped:
+            if _COMPLEMENT.match(untitled):
+                return None
+            stripped = untitled
+        stripped = stripped.lstrip(_EDGE_JUNK)
         if stripped == name:
             break
         name = stripped
     if len(_LETTER.findall(name)) < 2 or not any(word[:1].isupper() for word in name.split()):
         return None
     return name
+
+
+def is_demonym(word: str) -> bool:
+    """True for a word shaped like a French demonym: "Français", "Américaine", "Québécois", "Italiens".
+
+    The recogniser often tags "le Britannique Froome" or "les Français" as a place. These suffixes almost
+    never end a place name (Calais, Vienne, Amiens, Illinois are the price: callers check the context).
+    """
+    return bool(_DEMONYM.search(word)) and " " not in word.strip()
 
 
 def fold(name: str) -> str:
@@ -82,7 +97,9 @@ def alias_targets(names: Iterable[str], full_names: Iterable[str]) -> dict[str, 
         }
         # Longer names that contain one another ("Le Pen" in "Marine Le Pen" and "Jean-Marie Le Pen" is
         # ambiguous, "Hollande" in "François Hollande" and "François Hollande Jr" is not): keep the maximal.
-        maximal = {key for key in candidates if not any(key != other and key in other for other in candidates)}
+        maximal = {
+            key for key in candidates if not any(key != other and key in other for other in candidates)
+        }
         if len(maximal) == 1:
             targets[short] = full_by_key[maximal.pop()]
     return targets
