@@ -7,8 +7,8 @@ articles into precision, recall and F1, typed and untyped, and per type.
 The gold lists surface strings ("Hollande" and "François Hollande", "l'Irak"), the systems compared write
 names differently, so every name, gold or predicted, goes through the same matching normalisation:
 
-* case and accents folded, apostrophe and hyphen variants unified (`names.fold`);
-* leading determiners stripped, capitalised or not ("la Chine", "Le Caire" -> "chine", "caire");
+* case and accents folded, apostrophe and hyphen variants unified, leading determiners stripped, capitalised
+  or not (`names.name_key`: "la Chine", "Le Caire" -> "chine", "caire");
 * in the "canonical" scores, within one article and one type, a name that is whole words of exactly one
   longer name of the set is counted as that name ("Hollande" with "François Hollande" is one person).
   Gold and every system's output are collapsed alike, so listing both forms is neither rewarded nor punished.
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -43,12 +42,11 @@ from seekwire.extract.entities import (
     installed_model,
     load_model,
 )
-from seekwire.extract.names import alias_targets, fold
+from seekwire.extract.names import alias_targets, name_key
 
 SHARED = Path(os.environ.get("SEEKWIRE_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 GOLD = Path("corpus/wikinews-dev/gold.jsonl")
 TYPES = {"persons": "PER", "places": "LOC", "organizations": "ORG"}
-_DETERMINER = re.compile(r"^(?:(?:le|la|les|du|des|de|au|aux)\s+|(?:l|d)')")
 
 
 @dataclass
@@ -65,16 +63,11 @@ def _score(true: int, predicted: int, gold: int) -> Score:
     return Score(round(precision, 4), round(recall, 4), round(f1, 4))
 
 
-def match_key(name: str) -> str:
-    """A name as compared: folded, without a leading determiner."""
-    return _DETERMINER.sub("", fold(name)).strip()
-
-
 def match_set(entities: Entities, *, canonical: bool = True) -> set[tuple[str, str]]:
     """The (type, key) pairs an article's entities count as; see the module docstring."""
     pairs = set()
     for field, label in TYPES.items():
-        keys = {match_key(name) for name in getattr(entities, field)} - {""}
+        keys = {name_key(name) for name in getattr(entities, field)} - {""}
         targets = alias_targets(keys, keys) if canonical else {}
         pairs |= {(label, targets.get(key, key)) for key in keys}
     return pairs

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from seekwire.article import Article, Entities
-from seekwire.extract.names import alias_targets, clean_name, fold, is_demonym
+from seekwire.extract.names import alias_targets, clean_name, fold, is_demonym, name_key, preferred
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -109,7 +109,8 @@ def canonical_entities(mentions: Iterable[tuple[str, str]], text: str | None = N
     as a place ("le Britannique", "les Français") is dropped when `text`, the text the mentions come from,
     shows it after a determiner; mentions of one name share the label most of them carry; a short person name
     ("Ding") becomes the full name the article gives ("Ding Xuexiang"), also when the recogniser mistook it
-    for a place or an organisation; one name is listed once, under its longest form, at its first mention.
+    for a place or an organisation; one name is listed once, at its first mention, under its longest form
+    without a leading article ("La Chine" at the start of a sentence and "la Chine" are "Chine").
     """
     cleaned: list[tuple[str, str]] = []
     for spacy_label, surface in mentions:
@@ -125,27 +126,26 @@ def canonical_entities(mentions: Iterable[tuple[str, str]], text: str | None = N
 
     votes: dict[str, Counter[str]] = {}
     for label, name in cleaned:
-        votes.setdefault(fold(name), Counter())[label] += 1
+        votes.setdefault(name_key(name), Counter())[label] += 1
     label_of = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
 
-    persons = [name for label, name in cleaned if label_of[fold(name)] == "PER"]
+    persons = [name for _, name in cleaned if label_of[name_key(name)] == "PER"]
     aliases = alias_targets((name for _, name in cleaned), persons)
 
     entities = Entities()
-    seen: dict[str, str] = {}
+    shown: dict[str, str] = {}
     for _, name in cleaned:
-        key = fold(name)
-        if key in aliases:
-            name, label = aliases[key], "PER"
+        if fold(name) in aliases:
+            name, label = aliases[fold(name)], "PER"
         else:
-            label = label_of[key]
-        key = fold(name)
+            label = label_of[name_key(name)]
+        key = name_key(name)
         names: list[str] = getattr(entities, _FIELDS[label])
-        if key not in seen:
-            seen[key] = name
+        if key not in shown:
+            shown[key] = name
             names.append(name)
-        elif len(name) > len(seen[key]):
-            names[names.index(seen[key])] = seen[key] = name
+        elif (best := preferred(name, shown[key])) != shown[key]:
+            names[names.index(shown[key])] = shown[key] = best
     return entities
 
 

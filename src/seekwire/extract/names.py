@@ -34,6 +34,7 @@ _COMPLEMENT = re.compile(r"^(?:de|du|des|d['’])(?:\s+|(?<=['’]))")
 _EDGE_JUNK = " \t\"'’«»“”‘()[]{}<>,;:!?*•·–—-/|"
 # A final full stop belongs to the sentence, except after an initial ("Washington, D.C.", "John F.").
 _FINAL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.+$|^\.+")
+_FOLDED_DETERMINER = re.compile(r"^(?:(?:le|la|les|du|des|de|au|aux) |(?:l|d)')")
 _LETTER = re.compile(r"[^\W\d_]")
 _DEMONYM = re.compile(r"(?:ais|aise|ois|oise|ien|ienne|[^\W\d_]{2}[cm]aine?)s?$")
 
@@ -77,6 +78,19 @@ def fold(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.replace("’", "'"))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
     return " ".join(re.split(r"[\s\-]+", bare)).strip()
+
+
+def name_key(name: str) -> str:
+    """The identity of a name within an article: folded, without a leading determiner ("La Chine" = "Chine")."""
+    return _FOLDED_DETERMINER.sub("", fold(name))
+
+
+def preferred(name: str, other: str) -> str:
+    """Of two writings of one name, the one to show: without a leading article, else the longer."""
+    name_bare, other_bare = fold(name) == name_key(name), fold(other) == name_key(other)
+    if name_bare != other_bare:
+        return name if name_bare else other
+    return name if len(name) > len(other) else other
 
 
 def alias_targets(names: Iterable[str], full_names: Iterable[str]) -> dict[str, str]:
