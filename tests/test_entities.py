@@ -227,3 +227,19 @@ def test_a_sentence_initial_article_gives_way_to_the_bare_name():
         [("LOC", "La Chine"), ("LOC", "Kazakhstan"), ("LOC", "la Chine"), ("LOC", "Le Caire")]
     )
     assert entities.places == ["Chine", "Kazakhstan", "Le Caire"]
+
+
+def test_a_misc_mention_of_a_known_person_joins_the_person():
+    entities = canonical_entities(
+        [("PER", "Christopher Froome"), ("MISC", "Froome"), ("MISC", "Tour de France")]
+    )
+    assert entities == Entities(persons=["Christopher Froome"], places=[], organizations=[])
+
+
+def test_a_demonym_before_a_name_makes_a_person():
+    entities = canonical_entities([("LOC", "Italienne Federica Pellegrini"), ("LOC", "Rio")])
+    assert entities == Entities(persons=["Federica Pellegrini"], places=["Rio"], organizations=[])
+
+
+def test_the_state_is_not_a_place():
+    assert canonical_entities([("LOC", "État"), ("LOC", "Etats-Unis")]).places == ["Etats-Unis"]

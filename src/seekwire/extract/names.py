@@ -36,6 +36,8 @@ _EDGE_JUNK = " \t\"'’«»“”‘()[]{}<>,;:!?*•·–—-/|"
 _FINAL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.+$|^\.+")
 _FOLDED_DETERMINER = re.compile(r"^(?:(?:le|la|les|du|des|de|au|aux) |(?:l|d)')")
 _LETTER = re.compile(r"[^\W\d_]")
+# Common nouns French writes with a capital by convention, which a recogniser takes for names: "l'État".
+_CAPITALISED_NOUNS = frozenset(["etat", "etats"])
 _DEMONYM = re.compile(r"(?:ais|aise|ois|oise|ien|ienne|[^\W\d_]{2}[cm]aine?)s?$")
 
 
@@ -61,6 +63,8 @@ def clean_name(surface: str, *, person: bool = False) -> str | None:
         name = stripped
     if len(_LETTER.findall(name)) < 2 or not any(word[:1].isupper() for word in name.split()):
         return None
+    if fold(name) in _CAPITALISED_NOUNS:
+        return None
     return name
 
 
@@ -71,6 +75,11 @@ def is_demonym(word: str) -> bool:
     never end a place name (Calais, Vienne, Amiens, Illinois are the price: callers check the context).
     """
     return bool(_DEMONYM.search(word)) and " " not in word.strip()
+
+
+def after_determiner(word: str, text: str) -> bool:
+    """True when `text` writes `word` after a determiner, as a noun: "les Français", "l'Américaine"."""
+    return re.search(rf"\b(?:{_DETERMINERS})\s*{re.escape(word)}\b", text, re.IGNORECASE) is not None
 
 
 def fold(name: str) -> str:
