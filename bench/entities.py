@@ -47,6 +47,7 @@ from seekwire.extract.names import alias_targets, name_key
 SHARED = Path(os.environ.get("SEEKWIRE_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 GOLD = Path("corpus/wikinews-dev/gold.jsonl")
 TYPES = {"persons": "PER", "places": "LOC", "organizations": "ORG"}
+FIELDS = {label: field for field, label in TYPES.items()}
 
 
 @dataclass
@@ -74,7 +75,10 @@ def match_set(entities: Entities, *, canonical: bool = True) -> set[tuple[str, s
 
 
 def evaluate(articles: Iterable[Article], gold_rows: Iterable[dict], *, canonical: bool = True) -> dict:
-    """Document-level scores of the articles' entities against gold rows (with an `entities` mapping)."""
+    """Document-level scores of the articles' entities against gold rows (with an `entities` mapping).
+
+    Returns {"typed" | "untyped" | "PER" | "LOC" | "ORG": {"precision", "recall", "f1"}}.
+    """
     counts = {name: [0, 0, 0] for name in ["typed", "untyped", *TYPES.values()]}
     for article, row in zip(articles, gold_rows, strict=True):
         predicted = match_set(article.entities, canonical=canonical)
@@ -93,6 +97,8 @@ def evaluate(articles: Iterable[Article], gold_rows: Iterable[dict], *, canonica
 
 
 def load_gold(shared: Path, limit: int | None) -> list[dict]:
+    if not (shared / GOLD).is_file():
+        raise click.ClickException(f"no gold file {shared / GOLD}: pass --shared DIR or set SEEKWIRE_SHARED")
     with (shared / GOLD).open(encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines]
     return rows[:limit] if limit else rows
@@ -110,7 +116,7 @@ def raw_model(model: str) -> Callable[[list[Article]], list[Article]]:
         for article, doc in zip(articles, nlp.pipe(article_text(a) for a in articles), strict=True):
             found = Entities()
             for ent in doc.ents:
-                field = {label: field for field, label in TYPES.items()}.get(ent.label_)
+                field = FIELDS.get(ent.label_)
                 if field and ent.text not in getattr(found, field):
                     getattr(found, field).append(ent.text)
             article.entities = found
