@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from seekwire.article import Article, Entities
+from seekwire.errors import SeekwireError
 from seekwire.extract.names import (
     after_determiner,
     alias_targets,
@@ -86,7 +87,7 @@ _FIELDS = {"PER": "persons", "LOC": "places", "ORG": "organizations"}
 _UNUSED_COMPONENTS = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
 
-class ModelNotInstalled(Exception):
+class ModelNotInstalled(SeekwireError):
     """No spaCy French model is installed (or the one asked for is not)."""
 
 
@@ -203,8 +204,8 @@ def _in_prose(text: str, start: int, end: int) -> bool:
 
 
 def article_text(article: Article) -> str:
-    """What the model reads: the title as its own paragraph, then the body, cut at `MAX_CHARS`."""
-    text = f"{article.title}\n\n{article.body}" if article.title else article.body
+    """What the model reads: title, lede and body as paragraphs, cut at `MAX_CHARS`."""
+    text = "\n\n".join(part for part in (article.title, article.lede, article.body) if part)
     if len(text) <= MAX_CHARS:
         return text
     cut = text.rfind(" ", 0, MAX_CHARS)
