@@ -1,4 +1,4 @@
-"""Answering queries: parse, filter, rank (BM25F over title, lede and body), count facets, cut snippets.
+"""Answering queries: parse, filter, rank (BM25F over the title and the text), count facets, cut snippets.
 
 Nothing from Whoosh leaves this module and its helpers: callers get `Results`, `Hit`s and `Article`s. The
 match set is computed once per query — it gives the total, the facet counts and, for date order, the order —
@@ -70,7 +70,7 @@ class Searcher:
             ) from None
         self._reader = self._searcher.reader()
         self._facets = FacetReader(self._reader)
-        self._speller = Speller(self._reader, ("title", "body"))
+        self._speller = Speller(self._reader, TEXT_FIELDS)
         self._parsers: dict[float, qparser.QueryParser] = {}
 
     def __enter__(self) -> Searcher:
@@ -137,8 +137,8 @@ class Searcher:
             raise NotFoundError(f"no document with id {doc_id!r} — `seekwire query` shows the ids")
         stored = self._reader.stored_fields(docnum)
         text = " ".join(filter(None, [stored.get("title"), stored.get("lede"), stored.get("body")]))
-        words = self._searcher.key_terms_from_text("body", text, numterms=SIMILAR_TERMS)
-        clauses: list[Query] = [wq.Term("body", word, boost=weight) for word, weight in words]
+        words = self._searcher.key_terms_from_text("text", text, numterms=SIMILAR_TERMS)
+        clauses: list[Query] = [wq.Term("text", word, boost=weight) for word, weight in words]
         clauses += [wq.Term(name, value, boost=ENTITY_WEIGHT)
                     for name in ENTITY_FIELDS for value in stored.get(name) or []]
         engine = wq.Or(clauses)
@@ -217,6 +217,7 @@ class Searcher:
         if boost not in self._parsers:
             parser = qparser.MultifieldParser(list(TEXT_FIELDS), self._ix.schema, fieldboosts={"title": boost},
                                               group=qparser.OrGroup)
+            parser.add_plugin(qparser.FieldAliasPlugin({"text": ["body", "lede"]}))
             parser.add_plugin(qparser.PlusMinusPlugin())
             parser.add_plugin(qparser.FuzzyTermPlugin())
             self._parsers[boost] = parser
