@@ -243,3 +243,26 @@ def test_a_demonym_before_a_name_makes_a_person():
 
 def test_the_state_is_not_a_place():
     assert canonical_entities([("LOC", "État"), ("LOC", "Etats-Unis")]).places == ["Etats-Unis"]
+
+
+def test_worker_processes_give_the_same_entities_in_order() -> None:
+    pytest.importorskip("spacy")
+    from seekwire.extract.entities import MIN_TEXTS_FOR_PROCESSES, ModelNotInstalled, EntityRecognizer
+
+    try:
+        recognizer = EntityRecognizer(processes=2, batch_size=8)
+    except ModelNotInstalled:
+        pytest.skip("no French spaCy model installed")
+    names = ["Emmanuel Macron", "Angela Merkel", "Li Keqiang", "Joe Biden", "Olaf Scholz"]
+    articles = [
+        Article(id=str(n), path=f"{n}.txt", title=f"Visite numéro {n}",
+                body=f"{names[n % 5]} s'est rendu à Paris le {n % 28 + 1} mars pour rencontrer des élus.")
+        for n in range(MIN_TEXTS_FOR_PROCESSES + 10)
+    ]
+    parallel = [(a.id, a.entities) for a in recognizer.recognize(articles)]
+    for article in articles:
+        article.entities = Entities()
+    serial = [(a.id, a.entities) for a in EntityRecognizer(processes=1).recognize(articles)]
+    assert [doc_id for doc_id, _ in parallel] == [a.id for a in articles]
+    assert parallel == serial
+    assert names[0] in parallel[0][1].persons and "Paris" in parallel[0][1].places
