@@ -15,6 +15,7 @@ from whoosh import columns
 from whoosh.reading import IndexReader
 
 from seekwire.analysis import fold
+from seekwire.postings import term_docs
 from seekwire.results import FacetCount
 from seekwire.schema import FACET_FIELDS
 
@@ -92,8 +93,7 @@ class FacetReader:
         """Documents carrying any of these exact values."""
         docs: set[int] = set()
         for value in values:
-            if self._reader.doc_frequency(fieldname, value):
-                docs.update(self._reader.postings(fieldname, value).all_ids())
+            docs |= term_docs(self._reader, fieldname, value)
         return docs
 
 

@@ -26,6 +26,7 @@ from seekwire.analysis import ANALYZER, WORD, fold, terms
 from seekwire.article import Article
 from seekwire.errors import CorruptIndexError, NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, LIST_FACETS, FacetReader
+from seekwire.postings import or_docs
 from seekwire.query import Filters, parse
 from seekwire.results import FacetCount, Hit, Results, Stats
 from seekwire.schema import ENTITY_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, article_from_stored, day_number
@@ -112,10 +113,10 @@ class Searcher:
         if limit < 0 or offset < 0:
             raise QuerySyntaxError("--limit and --offset must not be negative")
         notes: list[str] = []
-        engine, matched, suggestion = self._match(text if syntax else plain_words(text), filters, notes)
+        engine, matched, allowed, suggestion = self._match(text if syntax else plain_words(text), filters, notes)
         if engine is None and sort == "relevance":
             sort = "-date"
-        page = self._page(engine, matched, sort, offset, limit)
+        page = self._page(engine, matched, allowed, sort, offset, limit)
         terms = self._highlight_terms(engine)
         hits = [self._hit(rank, docnum, score, terms, snippets)
                 for rank, (docnum, score) in enumerate(page, start=offset + 1)]
@@ -127,7 +128,7 @@ class Searcher:
         """Every value of one facet with its count over the documents matching `text` and `filters`."""
         if name not in ALL_FACETS:
             raise QuerySyntaxError(f"unknown facet {name!r} — facets are {', '.join(ALL_FACETS)}")
-        _, matched, _ = self._match(text, filters, [])
+        _, matched, _, _ = self._match(text, filters, [])
         return self._facets.count(name, matched, None)
 
     def similar(self, doc_id: str, *, limit: int = 10, snippets: bool = True) -> Results:
@@ -179,8 +180,10 @@ class Searcher:
 
     # Building the query
 
-    def _match(self, text: str, filters: Filters | None, notes: list[str]) -> tuple[Query | None, set[int], str | None]:
-        """The ranked query (None without words), every matching document, and a spelling suggestion."""
+    def _match(self, text: str, filters: Filters | None,
+               notes: list[str]) -> tuple[Query | None, set[int], set[int] | None, str | None]:
+        """The ranked query (None without words), every matching document, the documents the filters allow
+        (None without filters), and a spelling suggestion."""
         parsed = parse(text)
         filters = parsed.filters.merge(filters) if filters else parsed.filters
         engine, suggestion = self._engine_query(parsed.text, notes)
@@ -188,10 +191,12 @@ class Searcher:
         if engine is None:
             matched = allowed if allowed is not None else set(self._reader.all_doc_ids())
         else:
-            matched = set(engine.docs(self._searcher))
+            matched = or_docs(self._reader, engine)
+            if matched is None:
+                matched = set(engine.docs(self._searcher))
             if allowed is not None:
                 matched &= allowed
-        return engine, matched, suggestion
+        return engine, matched, allowed, suggestion
 
     def _engine_query(self, text: str, notes: list[str]) -> tuple[Query | None, str | None]:
         """The ranked part of the query as a Whoosh query (None without words) and a spelling suggestion."""
@@ -314,13 +319,13 @@ class Searcher:
             allowed = dated if allowed is None else allowed & dated
         return allowed
 
-    def _page(self, engine: Query | None, matched: set[int], sort: str, offset: int,
+    def _page(self, engine: Query | None, matched: set[int], allowed: set[int] | None, sort: str, offset: int,
               limit: int) -> list[tuple[int, float | None]]:
         """The (docnum, score) pairs of the page shown."""
         if not limit or not matched:
             return []
         if sort == "relevance":
-            results = self._searcher.search(engine, filter=matched, limit=offset + limit)
+            results = self._searcher.search(engine, filter=allowed, limit=offset + limit)
             return [(hit.docnum, hit.score) for hit in results[offset : offset + limit]]
         days = self._facets.days(matched)
         newest_first = sort == "-date"

@@ -63,9 +63,13 @@ class Speller:
             maxdist = 2 if len(term) >= LONG_WORD else 1
             candidates = Counter()
             for fieldname in self._fields:
-                for close in self._reader.terms_within(fieldname, term, maxdist, prefix=PREFIX):
-                    if close != term:
-                        candidates[close] = max(candidates[close], self._reader.doc_frequency(fieldname, close))
+                # Per segment: a segment reader walks its term index with a Levenshtein automaton, the
+                # multi-segment reader would compute the distance to every term with the same first letter.
+                for leaf, _ in self._reader.leaf_readers():
+                    for close in leaf.terms_within(fieldname, term, maxdist, prefix=PREFIX):
+                        if close != term:
+                            candidates[close] = max(candidates[close],
+                                                    self._reader.doc_frequency(fieldname, close))
             for word in typed:
                 for variant in _edits(fold(word)):
                     close = normalize(variant)
