@@ -102,7 +102,8 @@ def facet_table(name: str, counts: list[FacetCount]) -> str:
     if name in ("years", "months"):
         top = max(c.count for c in counts)
         rows = [[c.value, c.count, "█" * max(1, round(24 * c.count / top))] for c in counts]
-        return tabulate(rows, headers=[name, "docs", ""], tablefmt="simple")
+        return tabulate(rows, headers=[name, "docs", ""], tablefmt="simple", colalign=("left", "right", "left"),
+                        disable_numparse=True)
     return tabulate([[clean(c.value), c.count] for c in counts], headers=[name, "docs"], tablefmt="simple")
 
 
