@@ -151,7 +151,7 @@ def parse_date_range(value: str) -> tuple[dt.date | None, dt.date | None]:
     if value.startswith("["):
         if not value.endswith("]"):
             raise QuerySyntaxError(f"unclosed date range {value!r} — write date:[2022-01 TO 2023-06]")
-        parts = re.split(r"\s+TO\s+", value[1:-1].strip(), flags=re.IGNORECASE)
+        parts = re.split(r"\s*\bTO\b\s*", value[1:-1].strip(), flags=re.IGNORECASE)
         if len(parts) != 2:
             raise QuerySyntaxError(f"bad date range {value!r} — write date:[2022-01 TO 2023-06]")
         low, high = (p.strip() for p in parts)

@@ -242,6 +242,9 @@ class Searcher:
             return wq.Or([node, *close])
         if node.is_leaf():
             return node
+        if isinstance(node, wq.Or) and any(isinstance(child, wq.Not) for child in node.subqueries):
+            # "a NOT b" parses as an OR with a negated clause, which every document without b would match.
+            node = _exclude_negated(node)
         rewritten = node.apply(lambda child: self._rewrite(child, notes, corrections, typed))
         if isinstance(node, wq.Or):
             rewritten.scale = node.scale  # Whoosh's apply() drops the coordination factor
@@ -372,6 +375,14 @@ class Searcher:
             highlights=spans,
             title_highlights=match_spans(title, terms),
         )
+
+
+def _exclude_negated(node: wq.Or) -> Query:
+    """An OR with NOT clauses as "any of the others, and none of the negated"."""
+    kept = [child for child in node.subqueries if not isinstance(child, wq.Not)]
+    negated = [child.query for child in node.subqueries if isinstance(child, wq.Not)]
+    positive = wq.Or(kept, boost=node.boost) if kept else wq.Every()
+    return wq.AndNot(positive, wq.Or(negated))
 
 
 def title_boost(text: str) -> float:

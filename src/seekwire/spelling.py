@@ -94,7 +94,9 @@ class Speller:
                     forms.update(m.group() for m in WORD.finditer(text) if ANALYZER.term(m.group()) == term)
             if forms:
                 typed_fold = fold(typed)
-                return max(forms, key=lambda form: (fold(form) == typed_fold, forms[form]))
+                same_case = typed[:1].isupper()
+                return max(forms, key=lambda form: (fold(form) == typed_fold, forms[form],
+                                                     form[:1].isupper() == same_case))
         return typed
 
 
