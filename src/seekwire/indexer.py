@@ -4,10 +4,14 @@ A run compares every input file with the manifest of the last run (size and mtim
 the bytes), re-reads only what changed, deletes the documents of files that disappeared from an indexed
 directory, and commits once. Articles stream from reading through extraction (and entity recognition, which
 runs in worker processes) into the Whoosh writer, so memory does not grow with the size of the corpus.
+
+Each run works in a generation of its own (see `storage`) and publishes it only after the Whoosh commit and
+the manifest are both on disk: whenever a run stops, the index is the one the last finished run left.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import deque
@@ -20,11 +24,21 @@ from whoosh import index as whoosh_index
 from seekwire import storage
 from seekwire.article import Article
 from seekwire.errors import NoIndexError
-from seekwire.reading import NotText, Source, fingerprint, read_jsonl, read_page, walk
+from seekwire.reading import (
+    NotText,
+    Source,
+    file_fingerprint,
+    fingerprint,
+    open_input,
+    read_jsonl,
+    read_page_file,
+    walk,
+)
 from seekwire.results import IndexReport, Skip
 from seekwire.schema import build_schema, document_fields
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger("seekwire")
 
 # Whoosh keeps this much of each segment's postings in memory before it spills sorted runs to disk.
 WRITER_MEMORY_MB = 256
@@ -55,38 +69,42 @@ def index_paths(
     started = time.monotonic()
     report = IndexReport(index=os.fspath(index_dir))
     sources, roots, report.skipped = walk(paths)
-    with storage.writer_lock(index_dir, wait):
-        fresh = rebuild
-        if not fresh:
+    with storage.writer_lock(index_dir, wait) as interrupted:
+        if interrupted is not None:
+            log.warning("seekwire: the previous indexing run (pid %d) was interrupted; its unfinished work "
+                        "is discarded and this run starts from the last finished index", interrupted)
+        base = None
+        if not rebuild:
             try:
-                generation = storage.current_generation(index_dir)
-                storage.check_schema(generation)
+                base = storage.current_generation(index_dir)
+                storage.check_schema(base)
             except NoIndexError:
-                fresh = True
-        if fresh:
-            generation = storage.new_generation(index_dir)
-            ix = whoosh_index.create_in(generation, build_schema())
-            manifest: dict[str, dict] = {}
-        else:
-            ix = whoosh_index.open_dir(generation)
-            manifest = storage.load_manifest(generation)
+                base = None
+        generation = storage.new_generation(index_dir, base)
         try:
-            _run(ix, generation, manifest, sources, roots, report, entities, progress)
+            if base is None:
+                ix = whoosh_index.create_in(generation, build_schema())
+            else:
+                ix = storage.open_index(generation)
+            manifest = storage.load_manifest(generation)
+            with storage.reading(index_dir):
+                committed = _run(ix, generation, manifest, sources, roots, report, entities, progress)
+                with ix.searcher() as searcher:
+                    report.documents = searcher.doc_count()
         except BaseException:
-            if fresh:
-                storage.discard(generation)
+            storage.discard(generation)
             raise
-        if fresh:
+        if committed or base is None:
             storage.publish(generation)
-        with ix.searcher() as searcher:
-            report.documents = searcher.doc_count()
-        ix.close()
+        else:
+            storage.discard(generation)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source], roots: list[str],
-         report: IndexReport, entities: bool, progress: Progress | None) -> None:
+         report: IndexReport, entities: bool, progress: Progress | None) -> bool:
+    """Apply the changes to the generation's index and manifest; True when something was committed."""
     plan = _plan(manifest, sources, roots, report)
     writer = ix.writer(limitmb=WRITER_MEMORY_MB)
     try:
@@ -107,8 +125,9 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
     if report.changed or plan.to_read:
         writer.commit()
         storage.save_manifest(generation, manifest)
-    else:
-        writer.cancel()
+        return True
+    writer.cancel()
+    return False
 
 
 def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], report: IndexReport) -> _Plan:
@@ -141,23 +160,41 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, writer, k
         if progress:
             progress(done, total)
         try:
-            with open(source.key, "rb") as handle:
-                data = handle.read()
+            handle = open_input(source.key)
         except OSError as error:
             report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror}"))
             continue
-        entry = manifest.get(source.key)
-        digest = fingerprint(data)
-        if entry and entry["digest"] == digest:
-            entry.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-            report.unchanged += len(entry["ids"])
+        except NotText as error:
+            report.skipped.append(Skip(source.shown, str(error)))
             continue
-        old_ids = set(entry["ids"]) if entry else set()
-        for doc_id in old_ids:
-            owners.pop(doc_id, None)
-        writer.delete_by_term("source", source.key)
-        ids: list[str] = []
-        for article in _articles(source, data, stat, report):
+        with handle:
+            yield from _read_file(source, stat, handle, manifest, owners, report, writer, keys)
+
+
+def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict], owners: dict[str, str],
+               report: IndexReport, writer, keys: deque[str]) -> Iterator[Article]:
+    """Read one changed file unless its bytes are those already indexed.
+
+    `stat` was taken before the file was opened: if the file changes while it is read, the manifest holds the
+    older stat and the next run looks at the file again.
+    """
+    entry = manifest.get(source.key)
+    try:
+        digest = file_fingerprint(handle)
+    except OSError as error:
+        report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror or error}"))
+        return
+    if entry and entry["digest"] == digest:
+        entry.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+        report.unchanged += len(entry["ids"])
+        return
+    old_ids = set(entry["ids"]) if entry else set()
+    for doc_id in old_ids:
+        owners.pop(doc_id, None)
+    writer.delete_by_term("source", source.key)
+    ids: list[str] = []
+    try:
+        for article in _articles(source, handle, stat, report):
             article.id = _unique_id(article.id, source.key, owners)
             if article.id in ids:
                 report.skipped.append(Skip(f"{source.shown}", f"duplicate id {article.id!r}"))
@@ -170,27 +207,26 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, writer, k
                 report.added += 1
             keys.append(source.key)
             yield article
-        report.removed += len(old_ids - set(ids))
-        # A file that gave no article is not remembered: it is read, and reported, again on the next run.
-        if ids:
-            manifest[source.key] = {"shown": source.shown, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-                                    "digest": digest, "ids": ids}
+    except OSError as error:
+        # The articles read so far stay; forgetting the file makes the next run read it whole again.
+        report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror or error}"))
+        ids = []
+    report.removed += len(old_ids - set(ids))
+    # A file that gave no article is not remembered: it is read, and reported, again on the next run.
+    if ids:
+        manifest[source.key] = {"shown": source.shown, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                                "digest": digest, "ids": ids}
+    else:
+        manifest.pop(source.key, None)
+
+
+def _articles(source: Source, handle, stat: os.stat_result, report: IndexReport) -> Iterator[Article]:
+    items = read_jsonl(source, handle) if source.is_jsonl else read_page_file(source, handle, stat.st_mtime)
+    for item in items:
+        if isinstance(item, Skip):
+            report.skipped.append(item)
         else:
-            manifest.pop(source.key, None)
-
-
-def _articles(source: Source, data: bytes, stat: os.stat_result, report: IndexReport) -> Iterator[Article]:
-    if source.is_jsonl:
-        for item in read_jsonl(source, data):
-            if isinstance(item, Skip):
-                report.skipped.append(item)
-            else:
-                yield item
-        return
-    try:
-        yield read_page(source, data, stat.st_mtime)
-    except NotText as error:
-        report.skipped.append(Skip(source.shown, str(error)))
+            yield item
 
 
 def _unique_id(doc_id: str, key: str, owners: dict[str, str]) -> str:

@@ -1,22 +1,30 @@
 """Reading inputs: which files to index, how to decode them, how JSONL records become articles.
 
 Crawl folders are messy: pages in UTF-8, UTF-8 with a BOM, Windows-1252 or UTF-16, CRLF endings, stray
-binaries with a .txt name, broken JSON lines. Every problem here is a `Skip` (a path and a reason) that the
-indexer reports and counts; nothing in this module ends a run.
+binaries with a .txt name, FIFOs, link loops, broken JSON lines. Every problem here is a `Skip` (a path and a
+reason) that the indexer reports and counts; nothing in this module ends a run.
+
+Memory stays bounded whatever the input: files are hashed and parsed as streams, a JSONL line is read up to a
+limit, and an article keeps at most MAX_TEXT characters of text. A news article is a few tens of kilobytes;
+text beyond a megabyte is a dump or a mistake, and indexing it whole would only slow every query that hits it.
 """
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import gzip
 import hashlib
+import io
 import json
 import os
+import stat as stat_module
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from seekwire.article import Article
 from seekwire.extract import parse_page
@@ -25,7 +33,20 @@ from seekwire.results import Skip
 PAGE_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 # A JSONL line longer than this is skipped rather than parsed: it cannot be an article we can show.
-MAX_JSONL_LINE = 32 * 1024 * 1024
+MAX_JSONL_LINE = 16 * 1024 * 1024
+# The most of a page file that is read, and of an article's body that is kept.
+MAX_PAGE_BYTES = 1024 * 1024
+MAX_TEXT = 1024 * 1024
+CHUNK = 1024 * 1024
+# The openings of common binary formats, for files too regular to be caught by their control characters.
+BINARY_SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG": "PNG", b"GIF87a": "GIF", b"GIF89a": "GIF",
+                     b"\xff\xd8\xff": "JPEG", b"\x7fELF": "ELF", b"PK\x03\x04": "zip", b"\x1f\x8b": "gzip",
+                     b"\xfd7zXZ\x00": "xz", b"\xd0\xcf\x11\xe0": "OLE"}
+# Above this share of NUL or control characters, bytes are not text.
+BINARY_RATIO = 0.05
+
+
+NOT_REGULAR = "not a regular file (a FIFO, socket or device)"
 
 
 @dataclass(frozen=True)
@@ -65,34 +86,54 @@ def walk(paths: Iterable[str | os.PathLike]) -> tuple[list[Source], list[str], l
         elif os.path.isfile(key):
             sources.setdefault(key, Source(key, shown))
         elif os.path.lexists(key):
-            skipped.append(Skip(shown, "not a regular file or directory (broken link?)"))
+            try:
+                os.stat(key)
+            except OSError as error:
+                reason = "broken link" if error.errno == errno.ENOENT else f"cannot read: {error.strerror}"
+            else:
+                reason = NOT_REGULAR
+            skipped.append(Skip(shown, reason))
         else:
             skipped.append(Skip(shown, "no such file or directory"))
     return list(sources.values()), roots, skipped
 
 
 def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Source]:
+    """Depth first, names sorted, links followed once; an explicit stack, so depth is not limited by recursion."""
     seen: set[str] = set()
-
-    def onerror(error: OSError) -> None:
-        skipped.append(Skip(error.filename or shown_root, f"cannot list directory: {error.strerror}"))
-
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=onerror):
-        real = os.path.realpath(dirpath)
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        real = os.path.realpath(directory)
         if real in seen:
-            dirnames[:] = []
-            skipped.append(Skip(_shown(dirpath, root, shown_root), "directory link loop, not followed again"))
+            skipped.append(Skip(_shown(directory, root, shown_root), "directory link loop, not followed again"))
             continue
         seen.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or not input_kind(name):
+        try:
+            with os.scandir(directory) as entries:
+                names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
+        except OSError as error:
+            skipped.append(Skip(_shown(directory, root, shown_root), f"cannot list directory: {error.strerror}"))
+            continue
+        subdirectories = []
+        for name in names:
+            path = os.path.join(directory, name)
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as error:
+                if input_kind(name):
+                    reason = "broken link" if error.errno == errno.ENOENT else f"cannot read: {error.strerror}"
+                    skipped.append(Skip(_shown(path, root, shown_root), reason))
                 continue
-            path = os.path.join(dirpath, name)
-            if not os.path.isfile(path):
-                skipped.append(Skip(_shown(path, root, shown_root), "broken link"))
+            if stat_module.S_ISDIR(mode):
+                subdirectories.append(path)
+            elif not input_kind(name):
                 continue
-            yield Source(path, _shown(path, root, shown_root))
+            elif stat_module.S_ISREG(mode):
+                yield Source(path, _shown(path, root, shown_root))
+            else:
+                skipped.append(Skip(_shown(path, root, shown_root), NOT_REGULAR))
+        stack.extend(reversed(subdirectories))
 
 
 def _shown(path: str, root: str, shown_root: str) -> str:
@@ -100,29 +141,61 @@ def _shown(path: str, root: str, shown_root: str) -> str:
 
 
 def fingerprint(data: bytes) -> str:
-    """A digest of a file's bytes: a touched but unchanged file is not re-indexed."""
+    """A digest of some bytes: a touched but unchanged file is not re-indexed."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def open_input(path: str) -> BinaryIO:
+    """Open an input file for reading, refusing anything but a regular file.
+
+    O_NONBLOCK keeps a FIFO that took the place of a file from blocking the run. Raises OSError, NotText.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            raise NotText(NOT_REGULAR)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def file_fingerprint(handle: BinaryIO) -> str:
+    """The fingerprint of a whole file, read in chunks; leaves the handle at its start."""
+    digest = hashlib.blake2b(digest_size=16)
+    while chunk := handle.read(CHUNK):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()
 
 
 class NotText(ValueError):
     """The bytes are not a text page."""
 
 
-def decode(data: bytes) -> str:
+def decode(data: bytes, complete: bool = True) -> str:
     """Decode a page: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252; `\\n` line endings.
 
-    Raises NotText for binary data (NUL bytes outside UTF-16, or mostly control characters).
+    `complete` is False when `data` is the start of a longer file: a character cut in two at its end is
+    dropped. A few stray NUL bytes in a text are dropped too. Raises NotText for binary data: the opening of
+    a known binary format, or too many NULs and control characters.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and data.count(b"\x00") > len(data) * BINARY_RATIO:
+        raise NotText("binary file (NUL bytes)")
+    for signature, kind in BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise NotText(f"binary file ({kind})")
+    if utf16:
         try:
-            text = data.decode("utf-16")
+            text = _decode(data, "utf-16", complete)
         except UnicodeDecodeError as error:
             raise NotText("invalid UTF-16") from error
-    elif b"\x00" in data:
-        raise NotText("binary file (NUL bytes)")
     else:
+        data = data.replace(b"\x00", b"")
         try:
-            text = data.decode("utf-8-sig")
+            text = _decode(data, "utf-8-sig", complete)
         except UnicodeDecodeError:
             # Windows-1252 leaves five bytes undefined; Latin-1 gives them a character instead of failing.
             text = data.decode("cp1252", errors="ignore") if _is_cp1252(data) else data.decode("latin-1")
@@ -130,6 +203,10 @@ def decode(data: bytes) -> str:
     if _looks_binary(text):
         raise NotText("binary file (control characters)")
     return text
+
+
+def _decode(data: bytes, encoding: str, complete: bool) -> str:
+    return codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
 
 
 def _is_cp1252(data: bytes) -> bool:
@@ -141,7 +218,7 @@ def _looks_binary(text: str) -> bool:
     if not sample:
         return False
     control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
-    return control / len(sample) > 0.05
+    return control / len(sample) > BINARY_RATIO
 
 
 def page_id(source: Source) -> str:
@@ -149,57 +226,73 @@ def page_id(source: Source) -> str:
     return Path(source.key).name.removesuffix(".txt")
 
 
-def read_page(source: Source, data: bytes, mtime: float) -> Article:
-    """Decode and extract one page file. Raises NotText."""
-    text = decode(data)
+def read_page(source: Source, data: bytes, mtime: float, complete: bool = True) -> Article:
+    """Decode and extract one page file (`complete` False: `data` is only its start). Raises NotText."""
+    text = decode(data, complete)
     if not text.strip():
         raise NotText("empty page")
     return parse_page(text, doc_id=page_id(source), path=source.shown, mtime=mtime)
 
 
-def read_jsonl(source: Source, data: bytes) -> Iterator[Article | Skip]:
-    """Parse a JSON Lines file (gzip-compressed when it ends in .gz), one article per line.
+def read_page_file(source: Source, handle: BinaryIO, mtime: float) -> Iterator[Article | Skip]:
+    """The article of a page file, from at most MAX_PAGE_BYTES of it, and a Skip when the page was cut or
+    cannot be used."""
+    data = handle.read(MAX_PAGE_BYTES + 1)
+    complete = len(data) <= MAX_PAGE_BYTES
+    try:
+        yield read_page(source, data[:MAX_PAGE_BYTES], mtime, complete)
+    except NotText as error:
+        yield Skip(source.shown, str(error))
+        return
+    if not complete:
+        yield Skip(source.shown, f"longer than {MAX_PAGE_BYTES // (1024 * 1024)} MiB: only its start was indexed")
+
+
+def read_jsonl(source: Source, data: bytes | BinaryIO) -> Iterator[Article | Skip]:
+    """Parse JSON Lines (bytes or an open binary file; gzip-compressed when the name ends in .gz), one article
+    per line.
 
     A bad line is a Skip naming its line number; the rest of the file is still read. A truncated gzip stream
-    yields the lines before the damage and then a Skip.
+    yields the lines before the damage and then a Skip. A body longer than MAX_TEXT is cut, with a Skip.
     """
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    compressed = source.key.endswith(".gz")
     try:
-        lines = _jsonl_lines(source, data)
-        for number, line in enumerate(lines, start=1):
+        if compressed:
+            stream = gzip.GzipFile(fileobj=stream)
+        for number, line in enumerate(_bounded_lines(stream, MAX_JSONL_LINE), start=1):
             where = f"{source.shown}:{number}"
-            if not line.strip():
-                continue
-            if len(line) > MAX_JSONL_LINE:
+            if line is None:
                 yield Skip(where, f"line longer than {MAX_JSONL_LINE // (1024 * 1024)} MiB")
                 continue
+            if not line.strip():
+                continue
             try:
-                yield article_from_record(json.loads(line), source.shown)
-            except (ValueError, TypeError) as error:
+                article = article_from_record(json.loads(line), source.shown)
+            except (ValueError, TypeError, RecursionError) as error:
                 yield Skip(where, f"bad record: {error}")
+                continue
+            if len(article.body) > MAX_TEXT:
+                article.body = article.body[:MAX_TEXT]
+                yield Skip(where, f"body longer than {MAX_TEXT // (1024 * 1024)} Mi characters: only its start "
+                                  "was indexed")
+            yield article
     except (OSError, EOFError, zlib.error) as error:
+        if not compressed:
+            raise
         yield Skip(source.shown, f"unreadable compressed data: {error}")
 
 
-def _jsonl_lines(source: Source, data: bytes) -> Iterator[bytes]:
-    if source.key.endswith(".gz"):
-        with gzip.GzipFile(fileobj=_BytesReader(data)) as stream:
-            yield from stream
-    else:
-        yield from data.splitlines()
-
-
-class _BytesReader:
-    """The smallest file object GzipFile needs, without copying the bytes."""
-
-    def __init__(self, data: bytes):
-        self._view = memoryview(data)
-        self._pos = 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self._view) if size < 0 else min(len(self._view), self._pos + size)
-        chunk = self._view[self._pos : end].tobytes()
-        self._pos = end
-        return chunk
+def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of a stream, each read whole only up to `limit` bytes: a longer line is passed over and
+    stands as None."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := stream.readline(CHUNK)) and not rest.endswith(b"\n"):
+            pass
+        yield None
 
 
 def article_from_record(record: object, shown: str) -> Article:
