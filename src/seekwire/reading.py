@@ -95,20 +95,20 @@ def walk(paths: Iterable[str | os.PathLike]) -> tuple[list[Source], list[str], l
             skipped.append(Skip(shown, reason))
         else:
             skipped.append(Skip(shown, "no such file or directory"))
-    return list(sources.values()), roots, skipped
+    return list(sources.values()), roots, list(dict.fromkeys(skipped))
 
 
 def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Source]:
     """Depth first, names sorted, links followed once; an explicit stack, so depth is not limited by recursion."""
-    seen: set[str] = set()
-    stack = [root]
+    seen: set[tuple[int, int]] = set()
+    top = os.stat(root)
+    stack = [(root, (top.st_dev, top.st_ino))]
     while stack:
-        directory = stack.pop()
-        real = os.path.realpath(directory)
-        if real in seen:
+        directory, identity = stack.pop()
+        if identity in seen:
             skipped.append(Skip(_shown(directory, root, shown_root), "directory link loop, not followed again"))
             continue
-        seen.add(real)
+        seen.add(identity)
         try:
             with os.scandir(directory) as entries:
                 names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
@@ -119,14 +119,15 @@ def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Sourc
         for name in names:
             path = os.path.join(directory, name)
             try:
-                mode = os.stat(path).st_mode
+                status = os.stat(path)
             except OSError as error:
                 if input_kind(name):
                     reason = "broken link" if error.errno == errno.ENOENT else f"cannot read: {error.strerror}"
                     skipped.append(Skip(_shown(path, root, shown_root), reason))
                 continue
+            mode = status.st_mode
             if stat_module.S_ISDIR(mode):
-                subdirectories.append(path)
+                subdirectories.append((path, (status.st_dev, status.st_ino)))
             elif not input_kind(name):
                 continue
             elif stat_module.S_ISREG(mode):
