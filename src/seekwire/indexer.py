@@ -171,8 +171,8 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, writer, k
             yield from _read_file(source, stat, handle, manifest, owners, report, writer, keys)
 
 
-def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict], owners: dict[str, str],
-               report: IndexReport, writer, keys: deque[str]) -> Iterator[Article]:
+def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict],
+               owners: dict[str, str], report: IndexReport, writer, keys: deque[str]) -> Iterator[Article]:
     """Read one changed file unless its bytes are those already indexed.
 
     `stat` was taken before the file was opened: if the file changes while it is read, the manifest holds the

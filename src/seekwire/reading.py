@@ -32,12 +32,13 @@ from seekwire.results import Skip
 
 PAGE_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+MIB = 1024 * 1024
 # A JSONL line longer than this is skipped rather than parsed: it cannot be an article we can show.
-MAX_JSONL_LINE = 16 * 1024 * 1024
+MAX_JSONL_LINE = 16 * MIB
 # The most of a page file that is read, and of an article's body that is kept.
-MAX_PAGE_BYTES = 1024 * 1024
-MAX_TEXT = 1024 * 1024
-CHUNK = 1024 * 1024
+MAX_PAGE_BYTES = MIB
+MAX_TEXT = MIB
+CHUNK = MIB
 # The openings of common binary formats, for files too regular to be caught by their control characters.
 BINARY_SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG": "PNG", b"GIF87a": "GIF", b"GIF89a": "GIF",
                      b"\xff\xd8\xff": "JPEG", b"\x7fELF": "ELF", b"PK\x03\x04": "zip", b"\x1f\x8b": "gzip",
@@ -89,7 +90,7 @@ def walk(paths: Iterable[str | os.PathLike]) -> tuple[list[Source], list[str], l
             try:
                 os.stat(key)
             except OSError as error:
-                reason = "broken link" if error.errno == errno.ENOENT else f"cannot read: {error.strerror}"
+                reason = _stat_failure(error)
             else:
                 reason = NOT_REGULAR
             skipped.append(Skip(shown, reason))
@@ -99,21 +100,22 @@ def walk(paths: Iterable[str | os.PathLike]) -> tuple[list[Source], list[str], l
 
 
 def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Source]:
-    """Depth first, names sorted, links followed once; an explicit stack, so depth is not limited by recursion."""
+    """Depth first, names sorted, links followed once; an explicit stack, so no recursion limit on depth."""
     seen: set[tuple[int, int]] = set()
     top = os.stat(root)
     stack = [(root, (top.st_dev, top.st_ino))]
     while stack:
         directory, identity = stack.pop()
+        shown = _shown(directory, root, shown_root)
         if identity in seen:
-            skipped.append(Skip(_shown(directory, root, shown_root), "directory link loop, not followed again"))
+            skipped.append(Skip(shown, "directory link loop, not followed again"))
             continue
         seen.add(identity)
         try:
             with os.scandir(directory) as entries:
                 names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
         except OSError as error:
-            skipped.append(Skip(_shown(directory, root, shown_root), f"cannot list directory: {error.strerror}"))
+            skipped.append(Skip(shown, f"cannot list directory: {error.strerror}"))
             continue
         subdirectories = []
         for name in names:
@@ -122,8 +124,7 @@ def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Sourc
                 status = os.stat(path)
             except OSError as error:
                 if input_kind(name):
-                    reason = "broken link" if error.errno == errno.ENOENT else f"cannot read: {error.strerror}"
-                    skipped.append(Skip(_shown(path, root, shown_root), reason))
+                    skipped.append(Skip(_shown(path, root, shown_root), _stat_failure(error)))
                 continue
             mode = status.st_mode
             if stat_module.S_ISDIR(mode):
@@ -135,6 +136,10 @@ def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Sourc
             else:
                 skipped.append(Skip(_shown(path, root, shown_root), NOT_REGULAR))
         stack.extend(reversed(subdirectories))
+
+
+def _stat_failure(error: OSError) -> str:
+    return "broken link" if error.errno == errno.ENOENT else f"cannot read: {error.strerror}"
 
 
 def _shown(path: str, root: str, shown_root: str) -> str:
@@ -246,7 +251,7 @@ def read_page_file(source: Source, handle: BinaryIO, mtime: float) -> Iterator[A
         yield Skip(source.shown, str(error))
         return
     if not complete:
-        yield Skip(source.shown, f"longer than {MAX_PAGE_BYTES // (1024 * 1024)} MiB: only its start was indexed")
+        yield Skip(source.shown, f"longer than {MAX_PAGE_BYTES // MIB} MiB: only its start was indexed")
 
 
 def read_jsonl(source: Source, data: bytes | BinaryIO) -> Iterator[Article | Skip]:
@@ -264,7 +269,7 @@ def read_jsonl(source: Source, data: bytes | BinaryIO) -> Iterator[Article | Ski
         for number, line in enumerate(_bounded_lines(stream, MAX_JSONL_LINE), start=1):
             where = f"{source.shown}:{number}"
             if line is None:
-                yield Skip(where, f"line longer than {MAX_JSONL_LINE // (1024 * 1024)} MiB")
+                yield Skip(where, f"line longer than {MAX_JSONL_LINE // MIB} MiB")
                 continue
             if not line.strip():
                 continue
@@ -275,8 +280,7 @@ def read_jsonl(source: Source, data: bytes | BinaryIO) -> Iterator[Article | Ski
                 continue
             if len(article.body) > MAX_TEXT:
                 article.body = article.body[:MAX_TEXT]
-                yield Skip(where, f"body longer than {MAX_TEXT // (1024 * 1024)} Mi characters: only its start "
-                                  "was indexed")
+                yield Skip(where, f"body longer than {MAX_TEXT // MIB} Mi characters: only its start kept")
             yield article
     except (OSError, EOFError, zlib.error) as error:
         if not compressed:

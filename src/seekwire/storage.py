@@ -21,18 +21,22 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import json
 import os
 import pickle
 import shutil
 import struct
 import time
+import warnings
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import StorageError
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.searching import Searcher as WhooshSearcher
 
 from seekwire.errors import CorruptIndexError, IndexLockedError, NoIndexError, SchemaMismatchError
@@ -49,7 +53,8 @@ WHOOSH_LOCK = "MAIN_WRITELOCK"
 # What reading damaged Whoosh files raises: a truncated or missing segment, a garbled table of contents or
 # posting list surfaces as any of these, at open time or later, when the damaged part is first read.
 READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError,
-               MemoryError, struct.error, zlib.error, pickle.UnpicklingError)
+               MemoryError, struct.error, zlib.error, pickle.UnpicklingError, whoosh_index.IndexError,
+               FileFormatError, StorageError)
 
 
 def current_generation(index_dir: str | os.PathLike) -> Path:
@@ -96,9 +101,22 @@ def reading(index_dir: str | os.PathLike) -> Iterator[None]:
         yield
     except READ_ERRORS as error:
         detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        _release(error)
         raise CorruptIndexError(
             f"index at {index_dir} is damaged ({detail}) — run `seekwire index --rebuild PATH` to rebuild it"
         ) from None
+
+
+def _release(error: BaseException) -> None:
+    """Close, quietly and now, the files Whoosh had opened before it failed.
+
+    Whoosh does not close the segments it opened when a later one fails; they stay reachable from the
+    traceback and would be reported as leaked whenever the collector got to them.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        error.__traceback__ = None
+        gc.collect()
 
 
 def open_index(generation: Path) -> whoosh_index.Index:
