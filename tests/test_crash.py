@@ -250,7 +250,7 @@ def test_garbage_inside_a_segment_is_a_corrupt_index_error(tmp_path: Path, share
     with pytest.raises(CorruptIndexError, match=r"is damaged \(.*\) — run `seekwire index --rebuild PATH`"):
         searcher = storage.open_searcher(index_dir)
         try:
-            with storage.reading(index_dir):
+            with storage.IndexErrors(index_dir):
                 reader = searcher.reader()
                 for _ in reader.all_stored_fields():
                     pass

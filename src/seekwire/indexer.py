@@ -80,54 +80,70 @@ def index_paths(
                 storage.check_schema(base)
             except NoIndexError:
                 base = None
-        generation = storage.new_generation(index_dir, base)
+        guard = storage.IndexErrors(index_dir)
+        with guard:
+            generation = storage.new_generation(index_dir, base)
         try:
             if base is None:
-                ix = whoosh_index.create_in(generation, build_schema())
+                with guard:
+                    ix = whoosh_index.create_in(generation, build_schema())
             else:
                 ix = storage.open_index(generation)
             manifest = storage.load_manifest(generation)
-            with storage.reading(index_dir):
-                committed = _run(ix, generation, manifest, sources, roots, report, entities, progress)
-                with ix.searcher() as searcher:
-                    report.documents = searcher.doc_count()
+            committed = _run(ix, generation, manifest, sources, roots, report, entities, progress, guard)
+            with guard, ix.searcher() as searcher:
+                report.documents = searcher.doc_count()
         except BaseException:
             storage.discard(generation)
             raise
-        if committed or base is None:
-            storage.publish(generation)
-        else:
-            storage.discard(generation)
+        with guard:
+            if committed or base is None:
+                storage.publish(generation)
+            else:
+                storage.discard(generation)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source], roots: list[str],
-         report: IndexReport, entities: bool, progress: Progress | None) -> bool:
-    """Apply the changes to the generation's index and manifest; True when something was committed."""
+         report: IndexReport, entities: bool, progress: Progress | None, guard: storage.IndexErrors) -> bool:
+    """Apply the changes to the generation's index and manifest; True when something was committed.
+
+    The documents of a file that is read again are deleted after its new ones are added: a Whoosh writer
+    deletes only from the segments committed before it, and one searcher serves every deletion.
+    """
     plan = _plan(manifest, sources, roots, report)
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    with guard:
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
     try:
         for key in plan.removed_sources:
-            writer.delete_by_term("source", key)
             report.removed += len(manifest.pop(key)["ids"])
         keys: deque[str] = deque()
-        articles = _read(plan, manifest, report, writer, keys, progress)
+        replaced: list[str] = []
+        articles = _read(plan, manifest, report, keys, replaced, progress)
         if entities:
             from seekwire.extract.entities import EntityRecognizer
 
             articles = EntityRecognizer().recognize(articles)
         for article in articles:
-            writer.add_document(**document_fields(article, keys.popleft()))
+            fields = document_fields(article, keys.popleft())
+            with guard:
+                writer.add_document(**fields)
+        with guard:
+            if ix.doc_count_all():
+                with writer.searcher() as searcher:
+                    for key in plan.removed_sources + replaced:
+                        writer.delete_by_term("source", key, searcher=searcher)
     except BaseException:
         writer.cancel()
         raise
-    if report.changed or plan.to_read:
+    if not (report.changed or plan.to_read):
+        writer.cancel()
+        return False
+    with guard:
         writer.commit()
         storage.save_manifest(generation, manifest)
-        return True
-    writer.cancel()
-    return False
+    return True
 
 
 def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], report: IndexReport) -> _Plan:
@@ -150,10 +166,10 @@ def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], re
     return _Plan(to_read, removed)
 
 
-def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, writer, keys: deque[str],
+def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deque[str], replaced: list[str],
           progress: Progress | None) -> Iterator[Article]:
-    """Read the changed files, yielding their articles in order and appending each one's file to `keys`;
-    keeps the manifest and the counts in step."""
+    """Read the changed files, yielding their articles in order and appending each one's file to `keys`
+    and each file read again to `replaced`; keeps the manifest and the counts in step."""
     owners = {doc_id: key for key, entry in manifest.items() for doc_id in entry["ids"]}
     total = len(plan.to_read)
     for done, (source, stat) in enumerate(plan.to_read, start=1):
@@ -168,11 +184,12 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, writer, k
             report.skipped.append(Skip(source.shown, str(error)))
             continue
         with handle:
-            yield from _read_file(source, stat, handle, manifest, owners, report, writer, keys)
+            yield from _read_file(source, stat, handle, manifest, owners, report, keys, replaced)
 
 
 def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict],
-               owners: dict[str, str], report: IndexReport, writer, keys: deque[str]) -> Iterator[Article]:
+               owners: dict[str, str], report: IndexReport, keys: deque[str],
+               replaced: list[str]) -> Iterator[Article]:
     """Read one changed file unless its bytes are those already indexed.
 
     `stat` was taken before the file was opened: if the file changes while it is read, the manifest holds the
@@ -191,7 +208,7 @@ def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str,
     old_ids = set(entry["ids"]) if entry else set()
     for doc_id in old_ids:
         owners.pop(doc_id, None)
-    writer.delete_by_term("source", source.key)
+    replaced.append(source.key)
     ids: list[str] = []
     try:
         for article in _articles(source, handle, stat, report):

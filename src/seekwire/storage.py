@@ -39,7 +39,13 @@ from whoosh.filedb.filestore import StorageError
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.searching import Searcher as WhooshSearcher
 
-from seekwire.errors import CorruptIndexError, IndexLockedError, NoIndexError, SchemaMismatchError
+from seekwire.errors import (
+    CorruptIndexError,
+    IndexLockedError,
+    NoIndexError,
+    SchemaMismatchError,
+    SeekwireError,
+)
 from seekwire.schema import SCHEMA_VERSION
 
 LOCK = ".lock"
@@ -55,6 +61,8 @@ WHOOSH_LOCK = "MAIN_WRITELOCK"
 READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError,
                MemoryError, struct.error, zlib.error, pickle.UnpicklingError, whoosh_index.IndexError,
                FileFormatError, StorageError)
+# What writing to a full disk or a read-only place raises.
+WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR)
 
 
 def current_generation(index_dir: str | os.PathLike) -> Path:
@@ -62,6 +70,11 @@ def current_generation(index_dir: str | os.PathLike) -> Path:
     root = Path(index_dir)
     pointer = root / CURRENT
     if not pointer.is_symlink():
+        if any(root.glob("*.toc")):
+            raise SchemaMismatchError(
+                f"index at {root} was built by an older seekwire — run `seekwire index --rebuild PATH` to "
+                "rebuild it"
+            )
         if root.is_dir() and any(root.glob(GENERATION_PREFIX + "*")):
             # Generations but no pointer: the first build was interrupted before it finished.
             raise NoIndexError(f"no finished index at {root} — run `seekwire index PATH` to build it")
@@ -94,17 +107,38 @@ def check_schema(generation: Path) -> None:
         )
 
 
-@contextmanager
-def reading(index_dir: str | os.PathLike) -> Iterator[None]:
-    """Turn the errors of reading a damaged index into one CorruptIndexError that names the fix."""
-    try:
-        yield
-    except READ_ERRORS as error:
-        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-        _release(error)
-        raise CorruptIndexError(
-            f"index at {index_dir} is damaged ({detail}) — run `seekwire index --rebuild PATH` to rebuild it"
-        ) from None
+class IndexErrors:
+    """A reusable `with` block around Whoosh calls: their errors become one SeekwireError that names the fix.
+
+    A full disk or a read-only directory is said so; anything else raised while Whoosh uses its files means
+    they are damaged (CorruptIndexError). Keep the block to Whoosh calls: a bug elsewhere must stay a bug.
+    """
+
+    def __init__(self, index_dir: str | os.PathLike):
+        self.index_dir = index_dir
+
+    def __enter__(self) -> IndexErrors:
+        return self
+
+    def __exit__(self, kind: type | None, error: BaseException | None, traceback: object) -> None:
+        if not isinstance(error, READ_ERRORS):
+            return
+        if isinstance(error, OSError) and error.errno in WRITE_ERRNOS:
+            raise unwritable(self.index_dir, error) from None
+        raise _damaged(self.index_dir, error) from None
+
+
+def unwritable(index_dir: str | os.PathLike, error: OSError) -> SeekwireError:
+    return SeekwireError(f"cannot write to the index at {index_dir} ({error.strerror}) — free some space, "
+                         "check its permissions, or give another --index")
+
+
+def _damaged(index_dir: str | os.PathLike, error: BaseException) -> CorruptIndexError:
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    _release(error)
+    return CorruptIndexError(
+        f"index at {index_dir} is damaged ({detail}) — run `seekwire index --rebuild PATH` to rebuild it"
+    )
 
 
 def _release(error: BaseException) -> None:
@@ -121,7 +155,7 @@ def _release(error: BaseException) -> None:
 
 def open_index(generation: Path) -> whoosh_index.Index:
     """Open the Whoosh index of a generation. Raises CorruptIndexError."""
-    with reading(generation.parent):
+    with IndexErrors(generation.parent):
         return whoosh_index.open_dir(os.fspath(generation))
 
 
@@ -136,7 +170,7 @@ def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSear
     while True:
         check_schema(generation)
         try:
-            with reading(index_dir):
+            with IndexErrors(index_dir):
                 return whoosh_index.open_dir(os.fspath(generation)).searcher(**options)
         except CorruptIndexError:
             newer = current_generation(index_dir)
@@ -200,8 +234,11 @@ def writer_lock(index_dir: str | os.PathLike, wait: float) -> Iterator[int | Non
     a pid found there on entry is a run that was killed; it is yielded (None after a clean run).
     """
     root = Path(index_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as error:
+        raise unwritable(index_dir, error) from None
     try:
         deadline = time.monotonic() + wait
         while True:
