@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
