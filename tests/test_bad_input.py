@@ -92,7 +92,8 @@ def test_decoded_text_is_the_text_written(tmp_path: Path, index_dir: Path) -> No
             assert (article.title, article.body) == ("Un titre d'article",
                                                      "Le corps parle de coopération et d'été à Astana.")
         assert searcher.get("cp1252").body.endswith("l’œuvre — «oui»")
-        assert searcher.get("latin1").body.endswith("\x81 ça")
+        # Latin-1 gives byte 0x81 a control character, which is not text.
+        assert searcher.get("latin1").body.endswith("Astana.\n\nça")
         assert searcher.get("mixed-endings").body == "ligne une\n\nligne deux\n\nligne trois"
         assert searcher.search("oeuvre").hits[0].id == "cp1252"
 

@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat as stat_module
 import zlib
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,12 @@ CHUNK = MIB
 BINARY_SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG": "PNG", b"GIF87a": "GIF", b"GIF89a": "GIF",
                      b"\xff\xd8\xff": "JPEG", b"\x7fELF": "ELF", b"PK\x03\x04": "zip", b"\x1f\x8b": "gzip",
                      b"\xfd7zXZ\x00": "xz", b"\xd0\xcf\x11\xe0": "OLE"}
+# ECMA-48 escape sequences: CSI (colours, cursor moves), strings (OSC window titles...) ended by BEL or ST
+# (or, when unterminated, cut at the end of the line), and two-character escapes.
+# Their 8-bit forms are left to CONTROL: in text decoded as Latin-1 those bytes are more likely noise.
+ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b\n]{0,1024}(?:\x07|\x1b\\)?"
+                             r"|\x1b[@-Z\\-_]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Above this share of NUL or control characters, bytes are not text.
 BINARY_RATIO = 0.05
 
@@ -208,7 +215,15 @@ def decode(data: bytes, complete: bool = True) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _looks_binary(text):
         raise NotText("binary file (control characters)")
-    return text
+    return without_controls(text)
+
+
+def without_controls(text: str) -> str:
+    """Text without terminal escape sequences, and other control characters but tab and newline as spaces.
+
+    They are never part of an article, they split or glue words, and printed they can drive a terminal.
+    """
+    return CONTROL.sub(" ", ESCAPE_SEQUENCE.sub("", text))
 
 
 def _decode(data: bytes, encoding: str, complete: bool) -> str:
@@ -325,7 +340,7 @@ def article_from_record(record: object, shown: str) -> Article:
         date=date,
         time=time,
         date_source="text" if date else None,
-        agencies=[a.strip() for a in agencies if a.strip()],
+        agencies=[a for a in (without_controls(a).strip() for a in agencies) if a],
         publisher=_text(record, "publisher"),
         url=_text(record, "url"),
     )
@@ -343,7 +358,7 @@ def _text(record: dict, key: str, required: bool = False) -> str | None:
         raise TypeError(f"{key!r} must be a string")
     if required and not value.strip():
         raise ValueError(f"empty {key!r}")
-    return value.strip() if required else value
+    return value.strip() if required else without_controls(value)
 
 
 def parse_record_date(value: object) -> tuple[dt.date | None, str | None]:
