@@ -161,7 +161,7 @@ def test_files_deleted_or_rewritten_during_a_run(tmp_path: Path, index_dir: Path
 
 def test_bad_jsonl_lines_are_reported_and_good_ones_indexed(run, tmp_path: Path) -> None:
     good = [{"id": f"g{n}", "title": f"Titre {n}", "body": "coopération"} for n in range(5)]
-    huge_body = "mot " * (MAX_TEXT // 2)  # twice the kept text, a 2 MiB line
+    huge_body = "mot " * (10 * 1024 * 1024 // 4)  # a 10 MB line, ten times the text kept
     lines = [
         json.dumps(good[0]),
         "{not json",
