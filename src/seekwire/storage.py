@@ -134,7 +134,10 @@ def unwritable(index_dir: str | os.PathLike, error: OSError) -> SeekwireError:
 
 
 def _damaged(index_dir: str | os.PathLike, error: BaseException) -> CorruptIndexError:
-    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    kind = type(error).__name__
+    if kind == "error":  # zlib.error, struct.error
+        kind = f"{type(error).__module__}.error"
+    detail = f"{kind}: {error}" if str(error) else kind
     _release(error)
     return CorruptIndexError(
         f"index at {index_dir} is damaged ({detail}) — run `seekwire index --rebuild PATH` to rebuild it"
