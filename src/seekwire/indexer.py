@@ -4,10 +4,14 @@ A run compares every input file with the manifest of the last run (size and mtim
 the bytes), re-reads only what changed, deletes the documents of files that disappeared from an indexed
 directory, and commits once. Articles stream from reading through extraction (and entity recognition, which
 runs in worker processes) into the Whoosh writer, so memory does not grow with the size of the corpus.
+
+Each run works in a generation of its own (see `storage`) and publishes it only after the Whoosh commit and
+the manifest are both on disk: whenever a run stops, the index is the one the last finished run left.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import deque
@@ -20,11 +24,21 @@ from whoosh import index as whoosh_index
 from seekwire import storage
 from seekwire.article import Article
 from seekwire.errors import NoIndexError
-from seekwire.reading import NotText, Source, fingerprint, read_jsonl, read_page, walk
+from seekwire.reading import (
+    NotText,
+    Source,
+    file_fingerprint,
+    fingerprint,
+    open_input,
+    read_jsonl,
+    read_page_file,
+    walk,
+)
 from seekwire.results import IndexReport, Skip
 from seekwire.schema import build_schema, document_fields
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger("seekwire")
 
 # Whoosh keeps this much of each segment's postings in memory before it spills sorted runs to disk.
 WRITER_MEMORY_MB = 256
@@ -57,60 +71,81 @@ def index_paths(
     started = time.monotonic()
     report = IndexReport(index=os.fspath(index_dir))
     sources, roots, report.skipped = walk(paths)
-    with storage.writer_lock(index_dir, wait):
-        fresh = rebuild
-        if not fresh:
+    with storage.writer_lock(index_dir, wait) as interrupted:
+        if interrupted is not None:
+            log.warning("seekwire: the previous indexing run (pid %d) was interrupted; its unfinished work "
+                        "is discarded and this run starts from the last finished index", interrupted)
+        base = None
+        if not rebuild:
             try:
-                generation = storage.current_generation(index_dir)
-                storage.check_schema(generation)
+                base = storage.current_generation(index_dir)
+                storage.check_schema(base)
             except NoIndexError:
-                fresh = True
-        if fresh:
-            generation = storage.new_generation(index_dir)
-            ix = whoosh_index.create_in(generation, build_schema())
-            manifest: dict[str, dict] = {}
-        else:
-            ix = whoosh_index.open_dir(generation)
-            manifest = storage.load_manifest(generation)
+                base = None
+        guard = storage.IndexErrors(index_dir)
+        with guard:
+            generation = storage.new_generation(index_dir, base)
         try:
-            _run(ix, generation, manifest, sources, roots, report, entities, progress)
+            if base is None:
+                with guard:
+                    ix = whoosh_index.create_in(generation, build_schema())
+            else:
+                ix = storage.open_index(generation)
+            manifest = storage.load_manifest(generation)
+            committed = _run(ix, generation, manifest, sources, roots, report, entities, progress, guard)
+            with guard, ix.searcher() as searcher:
+                report.documents = searcher.doc_count()
         except BaseException:
-            if fresh:
-                storage.discard(generation)
+            storage.discard(generation)
             raise
-        if fresh:
-            storage.publish(generation)
-        with ix.searcher() as searcher:
-            report.documents = searcher.doc_count()
-        ix.close()
+        with guard:
+            if committed or base is None:
+                storage.publish(generation)
+            else:
+                storage.discard(generation)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source], roots: list[str],
-         report: IndexReport, entities: bool, progress: Progress | None) -> None:
+         report: IndexReport, entities: bool, progress: Progress | None, guard: storage.IndexErrors) -> bool:
+    """Apply the changes to the generation's index and manifest; True when something was committed.
+
+    The documents of a file that is read again are deleted after its new ones are added: a Whoosh writer
+    deletes only from the segments committed before it, and one searcher serves every deletion.
+    """
     plan = _plan(manifest, sources, roots, report)
-    writer = ix.writer(**_writer_options(plan, entities))
+    with guard:
+        writer = ix.writer(**_writer_options(plan, entities))
     try:
         for key in plan.removed_sources:
-            writer.delete_by_term("source", key)
             report.removed += len(manifest.pop(key)["ids"])
         keys: deque[str] = deque()
-        articles = _read(plan, manifest, report, writer, keys, progress)
+        replaced: list[str] = []
+        articles = _read(plan, manifest, report, keys, replaced, progress)
         if entities:
             from seekwire.extract.entities import EntityRecognizer
 
             articles = EntityRecognizer().recognize(articles)
         for article in articles:
-            writer.add_document(**document_fields(article, keys.popleft()))
+            fields = document_fields(article, keys.popleft())
+            with guard:
+                writer.add_document(**fields)
+        with guard:
+            if ix.doc_count_all():
+                with writer.searcher() as searcher:
+                    for key in plan.removed_sources + replaced:
+                        writer.delete_by_term("source", key, searcher=searcher)
     except BaseException:
         writer.cancel()
         raise
-    if report.changed or plan.to_read:
+    if not (report.changed or plan.to_read):
+        writer.cancel()
+        return False
+    with guard:
         writer.commit()
         storage.save_manifest(generation, manifest)
-    else:
-        writer.cancel()
+    return True
 
 
 def _writer_options(plan: _Plan, entities: bool) -> dict:
@@ -143,33 +178,52 @@ def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], re
     return _Plan(to_read, removed)
 
 
-def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, writer, keys: deque[str],
+def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deque[str], replaced: list[str],
           progress: Progress | None) -> Iterator[Article]:
-    """Read the changed files, yielding their articles in order and appending each one's file to `keys`;
-    keeps the manifest and the counts in step."""
+    """Read the changed files, yielding their articles in order and appending each one's file to `keys`
+    and each file read again to `replaced`; keeps the manifest and the counts in step."""
     owners = {doc_id: key for key, entry in manifest.items() for doc_id in entry["ids"]}
     total = len(plan.to_read)
     for done, (source, stat) in enumerate(plan.to_read, start=1):
         if progress:
             progress(done, total)
         try:
-            with open(source.key, "rb") as handle:
-                data = handle.read()
+            handle = open_input(source.key)
         except OSError as error:
             report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror}"))
             continue
-        entry = manifest.get(source.key)
-        digest = fingerprint(data)
-        if entry and entry["digest"] == digest:
-            entry.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-            report.unchanged += len(entry["ids"])
+        except NotText as error:
+            report.skipped.append(Skip(source.shown, str(error)))
             continue
-        old_ids = set(entry["ids"]) if entry else set()
-        for doc_id in old_ids:
-            owners.pop(doc_id, None)
-        writer.delete_by_term("source", source.key)
-        ids: list[str] = []
-        for article in _articles(source, data, stat, report):
+        with handle:
+            yield from _read_file(source, stat, handle, manifest, owners, report, keys, replaced)
+
+
+def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict],
+               owners: dict[str, str], report: IndexReport, keys: deque[str],
+               replaced: list[str]) -> Iterator[Article]:
+    """Read one changed file unless its bytes are those already indexed.
+
+    `stat` was taken before the file was opened: if the file changes while it is read, the manifest holds the
+    older stat and the next run looks at the file again.
+    """
+    entry = manifest.get(source.key)
+    try:
+        digest = file_fingerprint(handle)
+    except OSError as error:
+        report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror or error}"))
+        return
+    if entry and entry["digest"] == digest:
+        entry.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+        report.unchanged += len(entry["ids"])
+        return
+    old_ids = set(entry["ids"]) if entry else set()
+    for doc_id in old_ids:
+        owners.pop(doc_id, None)
+    replaced.append(source.key)
+    ids: list[str] = []
+    try:
+        for article in _articles(source, handle, stat, report):
             article.id = _unique_id(article.id, source.key, owners)
             if article.id in ids:
                 report.skipped.append(Skip(f"{source.shown}", f"duplicate id {article.id!r}"))
@@ -182,27 +236,26 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, writer, k
                 report.added += 1
             keys.append(source.key)
             yield article
-        report.removed += len(old_ids - set(ids))
-        # A file that gave no article is not remembered: it is read, and reported, again on the next run.
-        if ids:
-            manifest[source.key] = {"shown": source.shown, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-                                    "digest": digest, "ids": ids}
+    except OSError as error:
+        # The articles read so far stay; forgetting the file makes the next run read it whole again.
+        report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror or error}"))
+        ids = []
+    report.removed += len(old_ids - set(ids))
+    # A file that gave no article is not remembered: it is read, and reported, again on the next run.
+    if ids:
+        manifest[source.key] = {"shown": source.shown, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                                "digest": digest, "ids": ids}
+    else:
+        manifest.pop(source.key, None)
+
+
+def _articles(source: Source, handle, stat: os.stat_result, report: IndexReport) -> Iterator[Article]:
+    items = read_jsonl(source, handle) if source.is_jsonl else read_page_file(source, handle, stat.st_mtime)
+    for item in items:
+        if isinstance(item, Skip):
+            report.skipped.append(item)
         else:
-            manifest.pop(source.key, None)
-
-
-def _articles(source: Source, data: bytes, stat: os.stat_result, report: IndexReport) -> Iterator[Article]:
-    if source.is_jsonl:
-        for item in read_jsonl(source, data):
-            if isinstance(item, Skip):
-                report.skipped.append(item)
-            else:
-                yield item
-        return
-    try:
-        yield read_page(source, data, stat.st_mtime)
-    except NotText as error:
-        report.skipped.append(Skip(source.shown, str(error)))
+            yield item
 
 
 def _unique_id(doc_id: str, key: str, owners: dict[str, str]) -> str:

@@ -1,22 +1,31 @@
 """Reading inputs: which files to index, how to decode them, how JSONL records become articles.
 
 Crawl folders are messy: pages in UTF-8, UTF-8 with a BOM, Windows-1252 or UTF-16, CRLF endings, stray
-binaries with a .txt name, broken JSON lines. Every problem here is a `Skip` (a path and a reason) that the
-indexer reports and counts; nothing in this module ends a run.
+binaries with a .txt name, FIFOs, link loops, broken JSON lines. Every problem here is a `Skip` (a path and a
+reason) that the indexer reports and counts; nothing in this module ends a run.
+
+Memory stays bounded whatever the input: files are hashed and parsed as streams, a JSONL line is read up to a
+limit, and an article keeps at most MAX_TEXT characters of text. A news article is a few tens of kilobytes;
+text beyond a megabyte is a dump or a mistake, and indexing it whole would only slow every query that hits it.
 """
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import gzip
 import hashlib
+import io
 import json
 import os
+import re
+import stat as stat_module
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from seekwire.article import Article
 from seekwire.extract import parse_page
@@ -24,8 +33,28 @@ from seekwire.results import Skip
 
 PAGE_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+MIB = 1024 * 1024
 # A JSONL line longer than this is skipped rather than parsed: it cannot be an article we can show.
-MAX_JSONL_LINE = 32 * 1024 * 1024
+MAX_JSONL_LINE = 16 * MIB
+# The most of a page file that is read, and of an article's body that is kept.
+MAX_PAGE_BYTES = MIB
+MAX_TEXT = MIB
+CHUNK = MIB
+# The openings of common binary formats, for files too regular to be caught by their control characters.
+BINARY_SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG": "PNG", b"GIF87a": "GIF", b"GIF89a": "GIF",
+                     b"\xff\xd8\xff": "JPEG", b"\x7fELF": "ELF", b"PK\x03\x04": "zip", b"\x1f\x8b": "gzip",
+                     b"\xfd7zXZ\x00": "xz", b"\xd0\xcf\x11\xe0": "OLE"}
+# ECMA-48 escape sequences: CSI (colours, cursor moves), strings (OSC window titles...) ended by BEL or ST
+# (or, when unterminated, cut at the end of the line), and two-character escapes.
+# Their 8-bit forms are left to CONTROL: in text decoded as Latin-1 those bytes are more likely noise.
+ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b\n]{0,1024}(?:\x07|\x1b\\)?"
+                             r"|\x1b[@-Z\\-_]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Above this share of NUL or control characters, bytes are not text.
+BINARY_RATIO = 0.05
+
+
+NOT_REGULAR = "not a regular file (a FIFO, socket or device)"
 
 
 @dataclass(frozen=True)
@@ -65,34 +94,59 @@ def walk(paths: Iterable[str | os.PathLike]) -> tuple[list[Source], list[str], l
         elif os.path.isfile(key):
             sources.setdefault(key, Source(key, shown))
         elif os.path.lexists(key):
-            skipped.append(Skip(shown, "not a regular file or directory (broken link?)"))
+            try:
+                os.stat(key)
+            except OSError as error:
+                reason = _stat_failure(error)
+            else:
+                reason = NOT_REGULAR
+            skipped.append(Skip(shown, reason))
         else:
             skipped.append(Skip(shown, "no such file or directory"))
-    return list(sources.values()), roots, skipped
+    return list(sources.values()), roots, list(dict.fromkeys(skipped))
 
 
 def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Source]:
-    seen: set[str] = set()
-
-    def onerror(error: OSError) -> None:
-        skipped.append(Skip(error.filename or shown_root, f"cannot list directory: {error.strerror}"))
-
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=onerror):
-        real = os.path.realpath(dirpath)
-        if real in seen:
-            dirnames[:] = []
-            skipped.append(Skip(_shown(dirpath, root, shown_root), "directory link loop, not followed again"))
+    """Depth first, names sorted, links followed once; an explicit stack, so no recursion limit on depth."""
+    seen: set[tuple[int, int]] = set()
+    top = os.stat(root)
+    stack = [(root, (top.st_dev, top.st_ino))]
+    while stack:
+        directory, identity = stack.pop()
+        shown = _shown(directory, root, shown_root)
+        if identity in seen:
+            skipped.append(Skip(shown, "directory link loop, not followed again"))
             continue
-        seen.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or not input_kind(name):
+        seen.add(identity)
+        try:
+            with os.scandir(directory) as entries:
+                names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
+        except OSError as error:
+            skipped.append(Skip(shown, f"cannot list directory: {error.strerror}"))
+            continue
+        subdirectories = []
+        for name in names:
+            path = os.path.join(directory, name)
+            try:
+                status = os.stat(path)
+            except OSError as error:
+                if input_kind(name):
+                    skipped.append(Skip(_shown(path, root, shown_root), _stat_failure(error)))
                 continue
-            path = os.path.join(dirpath, name)
-            if not os.path.isfile(path):
-                skipped.append(Skip(_shown(path, root, shown_root), "broken link"))
+            mode = status.st_mode
+            if stat_module.S_ISDIR(mode):
+                subdirectories.append((path, (status.st_dev, status.st_ino)))
+            elif not input_kind(name):
                 continue
-            yield Source(path, _shown(path, root, shown_root))
+            elif stat_module.S_ISREG(mode):
+                yield Source(path, _shown(path, root, shown_root))
+            else:
+                skipped.append(Skip(_shown(path, root, shown_root), NOT_REGULAR))
+        stack.extend(reversed(subdirectories))
+
+
+def _stat_failure(error: OSError) -> str:
+    return "broken link" if error.errno == errno.ENOENT else f"cannot read: {error.strerror}"
 
 
 def _shown(path: str, root: str, shown_root: str) -> str:
@@ -100,36 +154,80 @@ def _shown(path: str, root: str, shown_root: str) -> str:
 
 
 def fingerprint(data: bytes) -> str:
-    """A digest of a file's bytes: a touched but unchanged file is not re-indexed."""
+    """A digest of some bytes: a touched but unchanged file is not re-indexed."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def open_input(path: str) -> BinaryIO:
+    """Open an input file for reading, refusing anything but a regular file.
+
+    O_NONBLOCK keeps a FIFO that took the place of a file from blocking the run. Raises OSError, NotText.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            raise NotText(NOT_REGULAR)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def file_fingerprint(handle: BinaryIO) -> str:
+    """The fingerprint of a whole file, read in chunks; leaves the handle at its start."""
+    digest = hashlib.blake2b(digest_size=16)
+    while chunk := handle.read(CHUNK):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()
 
 
 class NotText(ValueError):
     """The bytes are not a text page."""
 
 
-def decode(data: bytes) -> str:
+def decode(data: bytes, complete: bool = True) -> str:
     """Decode a page: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252; `\\n` line endings.
 
-    Raises NotText for binary data (NUL bytes outside UTF-16, or mostly control characters).
+    `complete` is False when `data` is the start of a longer file: a character cut in two at its end is
+    dropped. A few stray NUL bytes in a text are dropped too. Raises NotText for binary data: the opening of
+    a known binary format, or too many NULs and control characters.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and data.count(b"\x00") > len(data) * BINARY_RATIO:
+        raise NotText("binary file (NUL bytes)")
+    for signature, kind in BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise NotText(f"binary file ({kind})")
+    if utf16:
         try:
-            text = data.decode("utf-16")
+            text = _decode(data, "utf-16", complete)
         except UnicodeDecodeError as error:
             raise NotText("invalid UTF-16") from error
-    elif b"\x00" in data:
-        raise NotText("binary file (NUL bytes)")
     else:
+        data = data.replace(b"\x00", b"")
         try:
-            text = data.decode("utf-8-sig")
+            text = _decode(data, "utf-8-sig", complete)
         except UnicodeDecodeError:
             # Windows-1252 leaves five bytes undefined; Latin-1 gives them a character instead of failing.
             text = data.decode("cp1252", errors="ignore") if _is_cp1252(data) else data.decode("latin-1")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _looks_binary(text):
         raise NotText("binary file (control characters)")
-    return text
+    return without_controls(text)
+
+
+def without_controls(text: str) -> str:
+    """Text without terminal escape sequences, and other control characters but tab and newline as spaces.
+
+    They are never part of an article, they split or glue words, and printed they can drive a terminal.
+    """
+    return CONTROL.sub(" ", ESCAPE_SEQUENCE.sub("", text))
+
+
+def _decode(data: bytes, encoding: str, complete: bool) -> str:
+    return codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
 
 
 def _is_cp1252(data: bytes) -> bool:
@@ -141,7 +239,7 @@ def _looks_binary(text: str) -> bool:
     if not sample:
         return False
     control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
-    return control / len(sample) > 0.05
+    return control / len(sample) > BINARY_RATIO
 
 
 def page_id(source: Source) -> str:
@@ -149,57 +247,72 @@ def page_id(source: Source) -> str:
     return Path(source.key).name.removesuffix(".txt")
 
 
-def read_page(source: Source, data: bytes, mtime: float) -> Article:
-    """Decode and extract one page file. Raises NotText."""
-    text = decode(data)
+def read_page(source: Source, data: bytes, mtime: float, complete: bool = True) -> Article:
+    """Decode and extract one page file (`complete` False: `data` is only its start). Raises NotText."""
+    text = decode(data, complete)
     if not text.strip():
         raise NotText("empty page")
     return parse_page(text, doc_id=page_id(source), path=source.shown, mtime=mtime)
 
 
-def read_jsonl(source: Source, data: bytes) -> Iterator[Article | Skip]:
-    """Parse a JSON Lines file (gzip-compressed when it ends in .gz), one article per line.
+def read_page_file(source: Source, handle: BinaryIO, mtime: float) -> Iterator[Article | Skip]:
+    """The article of a page file, from at most MAX_PAGE_BYTES of it, and a Skip when the page was cut or
+    cannot be used."""
+    data = handle.read(MAX_PAGE_BYTES + 1)
+    complete = len(data) <= MAX_PAGE_BYTES
+    try:
+        yield read_page(source, data[:MAX_PAGE_BYTES], mtime, complete)
+    except NotText as error:
+        yield Skip(source.shown, str(error))
+        return
+    if not complete:
+        yield Skip(source.shown, f"longer than {MAX_PAGE_BYTES // MIB} MiB: only its start was indexed")
+
+
+def read_jsonl(source: Source, data: bytes | BinaryIO) -> Iterator[Article | Skip]:
+    """Parse JSON Lines (bytes or an open binary file; gzip-compressed when the name ends in .gz), one article
+    per line.
 
     A bad line is a Skip naming its line number; the rest of the file is still read. A truncated gzip stream
-    yields the lines before the damage and then a Skip.
+    yields the lines before the damage and then a Skip. A body longer than MAX_TEXT is cut, with a Skip.
     """
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    compressed = source.key.endswith(".gz")
     try:
-        lines = _jsonl_lines(source, data)
-        for number, line in enumerate(lines, start=1):
+        if compressed:
+            stream = gzip.GzipFile(fileobj=stream)
+        for number, line in enumerate(_bounded_lines(stream, MAX_JSONL_LINE), start=1):
             where = f"{source.shown}:{number}"
+            if line is None:
+                yield Skip(where, f"line longer than {MAX_JSONL_LINE // MIB} MiB")
+                continue
             if not line.strip():
                 continue
-            if len(line) > MAX_JSONL_LINE:
-                yield Skip(where, f"line longer than {MAX_JSONL_LINE // (1024 * 1024)} MiB")
-                continue
             try:
-                yield article_from_record(json.loads(line), source.shown)
-            except (ValueError, TypeError) as error:
+                article = article_from_record(json.loads(line), source.shown)
+            except (ValueError, TypeError, RecursionError) as error:
                 yield Skip(where, f"bad record: {error}")
+                continue
+            if len(article.body) > MAX_TEXT:
+                article.body = article.body[:MAX_TEXT]
+                yield Skip(where, f"body longer than {MAX_TEXT // MIB} Mi characters: only its start kept")
+            yield article
     except (OSError, EOFError, zlib.error) as error:
+        if not compressed:
+            raise
         yield Skip(source.shown, f"unreadable compressed data: {error}")
 
 
-def _jsonl_lines(source: Source, data: bytes) -> Iterator[bytes]:
-    if source.key.endswith(".gz"):
-        with gzip.GzipFile(fileobj=_BytesReader(data)) as stream:
-            yield from stream
-    else:
-        yield from data.splitlines()
-
-
-class _BytesReader:
-    """The smallest file object GzipFile needs, without copying the bytes."""
-
-    def __init__(self, data: bytes):
-        self._view = memoryview(data)
-        self._pos = 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self._view) if size < 0 else min(len(self._view), self._pos + size)
-        chunk = self._view[self._pos : end].tobytes()
-        self._pos = end
-        return chunk
+def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of a stream, each read whole only up to `limit` bytes: a longer line is passed over and
+    stands as None."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := stream.readline(CHUNK)) and not rest.endswith(b"\n"):
+            pass
+        yield None
 
 
 def article_from_record(record: object, shown: str) -> Article:
@@ -227,7 +340,7 @@ def article_from_record(record: object, shown: str) -> Article:
         date=date,
         time=time,
         date_source="text" if date else None,
-        agencies=[a.strip() for a in agencies if a.strip()],
+        agencies=[a for a in (without_controls(a).strip() for a in agencies) if a],
         publisher=_text(record, "publisher"),
         url=_text(record, "url"),
     )
@@ -245,7 +358,7 @@ def _text(record: dict, key: str, required: bool = False) -> str | None:
         raise TypeError(f"{key!r} must be a string")
     if required and not value.strip():
         raise ValueError(f"empty {key!r}")
-    return value.strip() if required else value
+    return value.strip() if required else without_controls(value)
 
 
 def parse_record_date(value: object) -> tuple[dt.date | None, str | None]:

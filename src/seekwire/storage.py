@@ -5,28 +5,47 @@
       current -> gen-3   the generation readers open; replaced atomically by a rename
       gen-3/             a Whoosh index, plus seekwire.json (schema version) and manifest.json
 
-Incremental runs commit into the current generation (Whoosh commits write new segments, then a new table of
-contents). A full rebuild writes a new generation beside it and only then points `current` at it, so a reader
-never sees a half-built index and a killed rebuild leaves the previous one untouched.
+Every run that changes something writes a new generation and only then points `current` at it. A full
+rebuild starts from an empty one; an incremental run starts from a copy of the current one made of hard links
+(Whoosh never rewrites a segment file: a commit adds segments and a new table of contents, and merging deletes
+files, which only drops the copy's links). So a reader never sees a half-written index, a run killed at any
+moment leaves the previous index untouched, and the manifest always describes exactly the index beside it.
 
-The manifest records, for every indexed file, its size, mtime, content digest and document ids. It is written
-after each Whoosh commit, atomically: if a run dies between the two, the files it covers look changed to the
-next run and are simply indexed again.
+The manifest records, for every indexed file, its size, mtime, content digest and document ids.
+
+Whoosh opens every segment file when a reader is created, so a searcher opened before a run keeps answering
+from its generation even after that generation is deleted.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import json
 import os
+import pickle
 import shutil
+import struct
 import time
+import warnings
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from seekwire.errors import CorruptIndexError, IndexLockedError, NoIndexError, SchemaMismatchError
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import StorageError
+from whoosh.filedb.filetables import FileFormatError
+from whoosh.searching import Searcher as WhooshSearcher
+
+from seekwire.errors import (
+    CorruptIndexError,
+    IndexLockedError,
+    NoIndexError,
+    SchemaMismatchError,
+    SeekwireError,
+)
 from seekwire.schema import SCHEMA_VERSION
 
 LOCK = ".lock"
@@ -34,15 +53,38 @@ CURRENT = "current"
 META = "seekwire.json"
 MANIFEST = "manifest.json"
 GENERATION_PREFIX = "gen-"
+# Whoosh's own writer lock inside a generation: an flock too, never carried into a copy.
+WHOOSH_LOCK = "MAIN_WRITELOCK"
+
+# What reading damaged Whoosh files raises: a truncated or missing segment, a garbled table of contents or
+# posting list surfaces as any of these, at open time or later, when the damaged part is first read.
+READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError,
+               MemoryError, struct.error, zlib.error, pickle.UnpicklingError, whoosh_index.IndexError,
+               FileFormatError, StorageError)
+# What writing to a full disk or a read-only place raises.
+WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR)
 
 
 def current_generation(index_dir: str | os.PathLike) -> Path:
-    """The generation directory readers should open. Raises NoIndexError."""
+    """The generation directory readers should open. Raises NoIndexError, CorruptIndexError."""
     root = Path(index_dir)
     pointer = root / CURRENT
-    if not pointer.exists():
+    if not pointer.is_symlink():
+        if any(root.glob("*.toc")):
+            raise SchemaMismatchError(
+                f"index at {root} was built by an older seekwire — run `seekwire index --rebuild PATH` to "
+                "rebuild it"
+            )
+        if root.is_dir() and any(root.glob(GENERATION_PREFIX + "*")):
+            # Generations but no pointer: the first build was interrupted before it finished.
+            raise NoIndexError(f"no finished index at {root} — run `seekwire index PATH` to build it")
         raise NoIndexError(f"no index at {root} — run `seekwire index PATH` first")
-    return root / os.readlink(pointer)
+    generation = root / os.readlink(pointer)
+    if not generation.is_dir():
+        raise CorruptIndexError(
+            f"index at {root} points at a missing {generation.name}/ — run `seekwire index --rebuild PATH`"
+        )
+    return generation
 
 
 def check_schema(generation: Path) -> None:
@@ -57,7 +99,7 @@ def check_schema(generation: Path) -> None:
         raise CorruptIndexError(
             f"index at {generation.parent} is unreadable ({error}) — run `seekwire index --rebuild PATH`"
         ) from None
-    found = meta.get("schema_version")
+    found = meta.get("schema_version") if isinstance(meta, dict) else None
     if found != SCHEMA_VERSION:
         raise SchemaMismatchError(
             f"index at {generation.parent} was built with schema version {found}, this seekwire uses "
@@ -65,20 +107,106 @@ def check_schema(generation: Path) -> None:
         )
 
 
-def new_generation(index_dir: str | os.PathLike) -> Path:
-    """Create an empty generation directory beside the current one."""
+class IndexErrors:
+    """A reusable `with` block around Whoosh calls: their errors become one SeekwireError that names the fix.
+
+    A full disk or a read-only directory is said so; anything else raised while Whoosh uses its files means
+    they are damaged (CorruptIndexError). Keep the block to Whoosh calls: a bug elsewhere must stay a bug.
+    """
+
+    def __init__(self, index_dir: str | os.PathLike):
+        self.index_dir = index_dir
+
+    def __enter__(self) -> IndexErrors:
+        return self
+
+    def __exit__(self, kind: type | None, error: BaseException | None, traceback: object) -> None:
+        if not isinstance(error, READ_ERRORS):
+            return
+        if isinstance(error, OSError) and error.errno in WRITE_ERRNOS:
+            raise unwritable(self.index_dir, error) from None
+        raise _damaged(self.index_dir, error) from None
+
+
+def unwritable(index_dir: str | os.PathLike, error: OSError) -> SeekwireError:
+    return SeekwireError(f"cannot write to the index at {index_dir} ({error.strerror}) — free some space, "
+                         "check its permissions, or give another --index")
+
+
+def _damaged(index_dir: str | os.PathLike, error: BaseException) -> CorruptIndexError:
+    kind = type(error).__name__
+    if kind == "error":  # zlib.error, struct.error
+        kind = f"{type(error).__module__}.error"
+    detail = f"{kind}: {error}" if str(error) else kind
+    _release(error)
+    return CorruptIndexError(
+        f"index at {index_dir} is damaged ({detail}) — run `seekwire index --rebuild PATH` to rebuild it"
+    )
+
+
+def _release(error: BaseException) -> None:
+    """Close, quietly and now, the files Whoosh had opened before it failed.
+
+    Whoosh does not close the segments it opened when a later one fails; they stay reachable from the
+    traceback and would be reported as leaked whenever the collector got to them.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        error.__traceback__ = None
+        gc.collect()
+
+
+def open_index(generation: Path) -> whoosh_index.Index:
+    """Open the Whoosh index of a generation. Raises CorruptIndexError."""
+    with IndexErrors(generation.parent):
+        return whoosh_index.open_dir(os.fspath(generation))
+
+
+def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSearcher:
+    """A Whoosh searcher over the current generation, every segment file already open.
+
+    A run may publish a new generation (and delete an older one) between reading `current` and opening its
+    files; opening again from the new pointer then succeeds. Raises NoIndexError, SchemaMismatchError,
+    CorruptIndexError.
+    """
+    generation = current_generation(index_dir)
+    while True:
+        check_schema(generation)
+        try:
+            with IndexErrors(index_dir):
+                return whoosh_index.open_dir(os.fspath(generation)).searcher(**options)
+        except CorruptIndexError:
+            newer = current_generation(index_dir)
+            if newer == generation:
+                raise
+            generation = newer
+
+
+def new_generation(index_dir: str | os.PathLike, base: Path | None = None) -> Path:
+    """Create a generation directory beside the current one: empty, or a copy of `base` made of hard links."""
     root = Path(index_dir)
     root.mkdir(parents=True, exist_ok=True)
     numbers = [int(p.name[len(GENERATION_PREFIX) :]) for p in root.glob(GENERATION_PREFIX + "*")
                if p.name[len(GENERATION_PREFIX) :].isdigit()]
     generation = root / f"{GENERATION_PREFIX}{max(numbers, default=0) + 1}"
     generation.mkdir()
+    if base is not None:
+        for item in base.iterdir():
+            if item.name == WHOOSH_LOCK or item.name.startswith(".") or not item.is_file():
+                continue
+            try:
+                os.link(item, generation / item.name)
+            except OSError:
+                shutil.copy2(item, generation / item.name)
     _write_json(generation / META, {"schema_version": SCHEMA_VERSION})
     return generation
 
 
 def publish(generation: Path) -> None:
-    """Point `current` at a finished generation atomically, then drop generations older than the previous."""
+    """Point `current` at a finished generation atomically, then drop every other generation but the previous.
+
+    Called under the writer lock: any other generation is left over from a run that was killed.
+    """
     root = generation.parent
     temporary = root / f".{CURRENT}.{os.getpid()}"
     if temporary.is_symlink():
@@ -91,6 +219,8 @@ def publish(generation: Path) -> None:
     for stale in root.glob(GENERATION_PREFIX + "*"):
         if stale.name not in keep:
             shutil.rmtree(stale, ignore_errors=True)
+    for stale in root.glob(f".{CURRENT}.*"):
+        stale.unlink(missing_ok=True)
 
 
 def discard(generation: Path) -> None:
@@ -99,15 +229,19 @@ def discard(generation: Path) -> None:
 
 
 @contextmanager
-def writer_lock(index_dir: str | os.PathLike, wait: float) -> Iterator[None]:
+def writer_lock(index_dir: str | os.PathLike, wait: float) -> Iterator[int | None]:
     """Hold the index's writer lock, waiting up to `wait` seconds for another writer to finish.
 
     The lock is an flock, which the kernel releases when its holder dies: a killed run never leaves a lock
-    that blocks the next one.
+    that blocks the next one. The holder writes its pid into the lock file and clears it when it is done, so
+    a pid found there on entry is a run that was killed; it is yielded (None after a clean run).
     """
     root = Path(index_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as error:
+        raise unwritable(index_dir, error) from None
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -124,10 +258,11 @@ def writer_lock(index_dir: str | os.PathLike, wait: float) -> Iterator[None]:
                         "try again when it finishes (or raise --wait)"
                     ) from None
                 time.sleep(0.1)
+        left = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         try:
-            yield
+            yield int(left) if left.isdigit() else None
         finally:
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -138,12 +273,13 @@ def writer_lock(index_dir: str | os.PathLike, wait: float) -> Iterator[None]:
 def load_manifest(generation: Path) -> dict[str, dict]:
     """The manifest of a generation (empty when it has none yet)."""
     try:
-        return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
         # A damaged manifest only costs a full re-read: every file then looks changed.
         return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def save_manifest(generation: Path, manifest: dict[str, dict]) -> None:

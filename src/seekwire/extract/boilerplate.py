@@ -52,6 +52,7 @@ _WIDGET = re.compile(
     r"|vos réactions|ajouter un commentaire|fermer\b)",
     re.IGNORECASE,
 )
+_MAX_FURNITURE_CHARS = 1000
 _COOKIES = re.compile(r"\bcookies?\b|\bCGU\b", re.IGNORECASE)
 _FOOTER = re.compile(
     r"^(?:©|\(c\)\s|copyright\b)|tous droits réservés|mentions légales|^(?:back to top|haut de page|retour en haut)"
@@ -130,8 +131,8 @@ def learn_furniture(texts: Iterable[str], *, min_share: float = 0.02, min_pages:
 def _classify(line: str, furniture: frozenset[str]) -> Kind:
     if not line:
         return Kind.BLANK
-    words = len(line.split())
-    if words > _MAX_FURNITURE_WORDS:
+    # Furniture is short: a long line is text, and the patterns below never scan more than a screenful.
+    if len(line) > _MAX_FURNITURE_CHARS or len(line.split()) > _MAX_FURNITURE_WORDS:
         return Kind.TEXT
     if _COOKIES.search(line) or _WIDGET.match(line):
         return Kind.WIDGET

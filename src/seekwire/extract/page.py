@@ -24,11 +24,8 @@ from seekwire.extract.agencies import (
 from seekwire.extract.boilerplate import Kind, classify_lines
 from seekwire.extract.dates import ResolvedDate, find_mentions, publication_part, resolve
 
-# A standfirst is one paragraph; a lone opening sentence longer than this is article text.
-_MAX_LEDE_WORDS = 60
 # A line this short without final punctuation, opening or closing the text, is a label (author, site name).
 _MAX_LABEL_WORDS = 3
-_SENTENCE_BREAK = re.compile(r"[.!?…]\s+[A-ZÀ-Ý«\"]")
 _FINAL_PUNCTUATION = re.compile(r"[.!?…:;»\"”)]$")
 
 
@@ -75,6 +72,10 @@ def parse_page(
     lede_index = _lede_index(lines, kinds, start, text_after)
     credits = _Credits()
     body = _body(lines, kinds, [i for i in text_after if i != lede_index], credits)
+    if not body and lede_index is not None:
+        # A standfirst with nothing after it is the article itself.
+        body = _body(lines, kinds, text_after, _Credits())
+        lede_index = None
     _collect_credits(lines, kinds, credits)
     published = _publication_date(lines, kinds, start, lede_index, mtime, today)
     return Article(
@@ -92,7 +93,7 @@ def parse_page(
 
 
 def _title_index(lines: list[str], kinds: list[Kind]) -> int | None:
-    """The first line of text, preferring one of several words over a lone section label.
+    """The first line of text, preferring one of several words over a lone section label ("Monde").
 
     A line repeated across the crawl still heads this page when a dateline follows it: other pages only
     list it as a link to this article.
@@ -103,7 +104,7 @@ def _title_index(lines: list[str], kinds: list[Kind]) -> int | None:
         if kind is Kind.TEXT or kind is Kind.FURNITURE and _next_kind(kinds, i) is Kind.DATE
     ]
     for index in text[:3]:
-        if len(lines[index].split()) >= 3:
+        if len(lines[index].split()) >= 2:
             return index
     if text:
         return text[0]
@@ -111,10 +112,10 @@ def _title_index(lines: list[str], kinds: list[Kind]) -> int | None:
 
 
 def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: list[int]) -> int | None:
-    """The standfirst: the one paragraph between headline and dateline or page furniture, else a lone sentence.
+    """The standfirst: the one paragraph between headline and dateline or page furniture.
 
-    With no furniture after it, the opening paragraph is a standfirst only when it is a single sentence, the
-    page has no dateline below the headline and more paragraphs follow.
+    An opening paragraph followed directly by more text is the article's first paragraph: guessing a
+    standfirst there would move text out of the body of plain pages.
     """
     if not text_after:
         return None
@@ -133,11 +134,7 @@ def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: lis
     following = _next_kind(kinds, first)
     if following in (Kind.DATE, Kind.CREDIT, Kind.LINK, Kind.CAPTION, Kind.WIDGET) and len(text_after) > 1:
         return first
-    has_dateline = any(kind is Kind.DATE for kind in kinds[title + 1 :])
-    words = len(lines[first].split())
-    if has_dateline or len(text_after) < 2 or words > _MAX_LEDE_WORDS or _SENTENCE_BREAK.search(lines[first]):
-        return None
-    return first
+    return None
 
 
 def _next_index(kinds: list[Kind], index: int) -> int | None:
@@ -157,10 +154,12 @@ def _body(lines: list[str], kinds: list[Kind], indexes: list[int], credits: _Cre
     site name) or below it (a widget caption), which no sentence of the article looks like.
     """
     paragraphs: list[str] = []
+    # Labels only frame an article: a page whose every line looks like one keeps them as its text.
+    framed = not all(_is_label(lines[index]) for index in indexes)
     for index in indexes:
         paragraph = lines[index]
         if not paragraphs:
-            if _is_label(paragraph):
+            if framed and _is_label(paragraph):
                 continue
             paragraph, named = split_dateline(paragraph)
             credits.add(index, named)
@@ -168,7 +167,7 @@ def _body(lines: list[str], kinds: list[Kind], indexes: list[int], credits: _Cre
         credits.add(index, named)
         if paragraph:
             paragraphs.append(paragraph)
-    while paragraphs and _is_label(paragraphs[-1]):
+    while framed and paragraphs and _is_label(paragraphs[-1]):
         paragraphs.pop()
     return paragraphs
 
