@@ -113,8 +113,10 @@ def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool,
     with _progress() as progress:
         report = index_paths(paths, index_dir, rebuild=rebuild, entities=entities, wait=wait,
                              progress=progress)
+    from seekwire.output import clean
+
     for skip in report.skipped:
-        click.echo(f"seekwire: skipped {skip.path}: {skip.reason}", err=True)
+        click.echo(f"seekwire: skipped {clean(skip.path)}: {clean(skip.reason)}", err=True)
     if fmt == "table":
         click.echo(summary_line(report), err=True)
     else:

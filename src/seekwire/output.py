@@ -85,7 +85,7 @@ def render_results(results: Results, fmt: str, color: bool, show_facets: bool = 
                 hit.rank,
                 hit.date or "",
                 ", ".join(hit.agencies),
-                emphasise(clean(hit.title), hit.title_highlights, color),
+                emphasise(*_shorten(clean(hit.title), hit.title_highlights), color),
                 emphasise(clean(hit.snippet), hit.highlights, color),
             ]
             for hit in results.hits
@@ -128,6 +128,13 @@ def render_stats(stats: Stats, fmt: str) -> str:
     parts = [tabulate(rows, tablefmt="plain")]
     parts += [facet_table(name, counts) for name, counts in stats.facets.items() if counts]
     return "\n\n".join(parts)
+
+
+def _shorten(text: str, spans: list[tuple[int, int]], width: int = 300) -> tuple[str, list[tuple[int, int]]]:
+    """A table cell of at most `width` characters (a page can make a whole megabyte its title)."""
+    if len(text) <= width:
+        return text, spans
+    return text[: width - 1] + "…", [(s, e) for s, e in spans if e < width]
 
 
 def emphasise(text: str, spans: Iterable[tuple[int, int]], color: bool) -> str:

@@ -17,14 +17,13 @@ import os
 from collections.abc import Iterator
 from itertools import islice
 
-from whoosh import index as whoosh_index
 from whoosh import qparser, query as wq, scoring
 from whoosh.query import Query
 
 from seekwire import storage
 from seekwire.analysis import ANALYZER, WORD, fold, terms
 from seekwire.article import Article
-from seekwire.errors import CorruptIndexError, NotFoundError, QuerySyntaxError
+from seekwire.errors import NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, LIST_FACETS, FacetReader
 from seekwire.postings import or_docs
 from seekwire.query import Filters, parse
@@ -60,15 +59,9 @@ class Searcher:
 
     def __init__(self, index_dir: str | os.PathLike):
         self.index_dir = os.fspath(index_dir)
-        self._generation = storage.current_generation(index_dir)
-        storage.check_schema(self._generation)
-        try:
-            self._ix = whoosh_index.open_dir(os.fspath(self._generation))
-            self._searcher = self._ix.searcher(weighting=scoring.BM25F())
-        except (OSError, ValueError, EOFError, KeyError, whoosh_index.IndexError) as error:
-            raise CorruptIndexError(
-                f"index at {index_dir} cannot be read ({error}) — run `seekwire index --rebuild PATH`"
-            ) from None
+        self._searcher = storage.open_searcher(index_dir, weighting=scoring.BM25F())
+        # Whoosh reads segment files lazily: damage can surface at any later call, as one clear error.
+        self._guard = storage.IndexErrors(index_dir)
         self._reader = self._searcher.reader()
         self._facets = FacetReader(self._reader)
         self._speller = Speller(self._reader, TEXT_FIELDS)
@@ -82,7 +75,6 @@ class Searcher:
 
     def close(self) -> None:
         self._searcher.close()
-        self._ix.close()
 
     @property
     def doc_count(self) -> int:
@@ -113,14 +105,16 @@ class Searcher:
         if limit < 0 or offset < 0:
             raise QuerySyntaxError("--limit and --offset must not be negative")
         notes: list[str] = []
-        engine, matched, allowed, suggestion = self._match(text if syntax else plain_words(text), filters, notes)
-        if engine is None and sort == "relevance":
-            sort = "-date"
-        page = self._page(engine, matched, allowed, sort, offset, limit)
-        terms = self._highlight_terms(engine)
-        hits = [self._hit(rank, docnum, score, terms, snippets)
-                for rank, (docnum, score) in enumerate(page, start=offset + 1)]
-        counts = self._count(matched, ALL_FACETS, facet_limit) if facets else {}
+        text = text if syntax else plain_words(text)
+        with self._guard:
+            engine, matched, allowed, suggestion = self._match(text, filters, notes)
+            if engine is None and sort == "relevance":
+                sort = "-date"
+            page = self._page(engine, matched, allowed, sort, offset, limit)
+            terms = self._highlight_terms(engine)
+            hits = [self._hit(rank, docnum, score, terms, snippets)
+                    for rank, (docnum, score) in enumerate(page, start=offset + 1)]
+            counts = self._count(matched, ALL_FACETS, facet_limit) if facets else {}
         return Results(query=text, total=len(matched), offset=offset, limit=limit, sort=sort, hits=hits,
                        facets=counts, suggestion=suggestion, notes=notes)
 
@@ -128,45 +122,52 @@ class Searcher:
         """Every value of one facet with its count over the documents matching `text` and `filters`."""
         if name not in ALL_FACETS:
             raise QuerySyntaxError(f"unknown facet {name!r} — facets are {', '.join(ALL_FACETS)}")
-        _, matched, _, _ = self._match(text, filters, [])
-        return self._facets.count(name, matched, None)
+        with self._guard:
+            _, matched, _, _ = self._match(text, filters, [])
+            return self._facets.count(name, matched, None)
 
     def similar(self, doc_id: str, *, limit: int = 10, snippets: bool = True) -> Results:
         """Documents most like `doc_id`: its most salient words (against the whole index) and its entities."""
-        docnum = self._searcher.document_number(id=doc_id)
-        if docnum is None:
+        with self._guard:
+            docnum = self._searcher.document_number(id=doc_id)
+            stored = self._reader.stored_fields(docnum) if docnum is not None else None
+        if stored is None:
             raise NotFoundError(f"no document with id {doc_id!r} — `seekwire query` shows the ids")
-        stored = self._reader.stored_fields(docnum)
         text = " ".join(filter(None, [stored.get("title"), stored.get("lede"), stored.get("body")]))
         words = self._searcher.key_terms_from_text("text", text, numterms=SIMILAR_TERMS)
         clauses: list[Query] = [wq.Term("text", word, boost=weight) for word, weight in words]
         clauses += [wq.Term(name, value, boost=ENTITY_WEIGHT)
                     for name in ENTITY_FIELDS for value in stored.get(name) or []]
-        engine = wq.Or(clauses)
-        page = self._searcher.search(engine, limit=limit + 1, mask={docnum}) if clauses else []
         terms = frozenset(word for word, _ in words)
-        hits = [self._hit(rank, hit.docnum, hit.score, terms, snippets)
-                for rank, hit in enumerate(list(page)[:limit], start=1)]
+        with self._guard:
+            page = self._searcher.search(wq.Or(clauses), limit=limit, mask={docnum}) if clauses else []
+            hits = [self._hit(rank, hit.docnum, hit.score, terms, snippets)
+                    for rank, hit in enumerate(page, start=1)]
         return Results(query=f"similar:{doc_id}", total=len(hits), offset=0, limit=limit, sort="relevance",
                        hits=hits)
 
     def get(self, doc_id: str) -> Article:
         """The stored article with this id. Raises NotFoundError."""
-        stored = self._searcher.document(id=doc_id)
+        with self._guard:
+            stored = self._searcher.document(id=doc_id)
         if stored is None:
             raise NotFoundError(f"no document with id {doc_id!r} — `seekwire query` shows the ids")
         return article_from_stored(stored)
 
     def articles(self) -> Iterator[Article]:
         """Every stored article, in index order."""
-        for stored in self._reader.all_stored_fields():
-            yield article_from_stored(stored)
+        with self._guard:
+            for stored in self._reader.all_stored_fields():
+                yield article_from_stored(stored)
 
     def stats(self, facet_limit: int = 10) -> Stats:
         """Size, date range and the most frequent facet values of the whole index."""
-        docs = list(self._reader.all_doc_ids())
-        days = [d for d in self._facets.days(docs).values() if d is not None]
-        size = sum(p.stat().st_size for p in self._generation.iterdir() if p.is_file())
+        with self._guard:
+            docs = list(self._reader.all_doc_ids())
+            days = [d for d in self._facets.days(docs).values() if d is not None]
+            facets = self._count(set(docs), (*LIST_FACETS, "years"), facet_limit)
+        generation = storage.current_generation(self.index_dir)
+        size = sum(p.stat().st_size for p in generation.iterdir() if p.is_file())
         return Stats(
             index=self.index_dir,
             documents=len(docs),
@@ -175,7 +176,7 @@ class Searcher:
             undated=len(docs) - len(days),
             size_bytes=size,
             schema_version=SCHEMA_VERSION,
-            facets=self._count(set(docs), (*LIST_FACETS, "years"), facet_limit),
+            facets=facets,
         )
 
     # Building the query
@@ -220,7 +221,7 @@ class Searcher:
 
     def _parser_for(self, boost: float) -> qparser.QueryParser:
         if boost not in self._parsers:
-            parser = qparser.MultifieldParser(list(TEXT_FIELDS), self._ix.schema, fieldboosts={"title": boost},
+            parser = qparser.MultifieldParser(list(TEXT_FIELDS), self._searcher.schema, fieldboosts={"title": boost},
                                               group=qparser.OrGroup)
             parser.add_plugin(qparser.FieldAliasPlugin({"text": ["body", "lede"]}))
             parser.add_plugin(qparser.PlusMinusPlugin())
