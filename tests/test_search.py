@@ -282,3 +282,8 @@ def test_cli_filters_facets_and_batch(run, news: Path) -> None:
     assert similar.exit_code == 0 and json.loads(similar.stdout)["query"] == "similar:a1"
     stats = run("stats", "--json")
     assert json.loads(stats.stdout)["documents"] == 6
+
+
+def test_a_question_mark_is_punctuation_not_a_wildcard(searcher) -> None:
+    results = searcher.search("Où sont les inondations ?")
+    assert ids(results) == ["a6"]

@@ -54,6 +54,13 @@ FILTER_OPTIONS = {
 }
 
 
+class StarWildcardPlugin(qparser.WildcardPlugin):
+    """Wildcards are `*` only: Whoosh also reads `?` as one, which turns every question ("Qui est mort en
+    juillet ?") into a wildcard search."""
+
+    expr = r"(?P<text>\*)"
+
+
 class Searcher:
     """An open index, ready to answer many queries (open it once, search many times)."""
 
@@ -223,6 +230,8 @@ class Searcher:
         if boost not in self._parsers:
             parser = qparser.MultifieldParser(list(TEXT_FIELDS), self._searcher.schema, fieldboosts={"title": boost},
                                               group=qparser.OrGroup)
+            parser.remove_plugin_class(qparser.WildcardPlugin)
+            parser.add_plugin(StarWildcardPlugin())
             parser.add_plugin(qparser.FieldAliasPlugin({"text": ["body", "lede"]}))
             parser.add_plugin(qparser.PlusMinusPlugin())
             parser.add_plugin(qparser.FuzzyTermPlugin())
