@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -116,7 +117,7 @@ def answerable(queries: Sequence[Query], ids: set[str]) -> list[Query]:
 def percentile(samples: Sequence[float], fraction: float) -> float:
     """The nearest-rank percentile (fraction in [0, 1]) of non-empty samples."""
     ordered = sorted(samples)
-    rank = max(1, round(fraction * len(ordered)))
+    rank = max(1, math.ceil(fraction * len(ordered)))
     return ordered[min(rank, len(ordered)) - 1]
 
 
@@ -143,8 +144,6 @@ def run_child(code: str, *, cwd: Path = ROOT, argv: Sequence[str] | None = None)
 
     The peak RSS is the child's own, read with wait4 so that runs of different systems do not mix.
     """
-    import time
-
     command = list(argv) if argv is not None else [sys.executable, "-c", code]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT),
                                                                     os.environ.get("PYTHONPATH")])))
@@ -163,9 +162,3 @@ def run_child(code: str, *, cwd: Path = ROOT, argv: Sequence[str] | None = None)
     answer = json.loads(text) if text and "\n" not in text else text
     return ChildRun(answer, seconds, usage.ru_maxrss / 1024)
 
-
-def self_rss_mb() -> float:
-    """Peak resident memory of this process and its finished children, in MB (Linux reports KB)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
