@@ -126,9 +126,9 @@ def test_index_location_from_the_environment(run, seeds: Path, index_dir: Path, 
     assert run("query", "Chine", "--json", index=False).exit_code == 0
 
 
-def test_empty_query_is_an_error(indexed) -> None:
-    result = indexed("query", "   ")
-    assert result.exit_code == 2 and "empty query" in result.stderr
+def test_no_words_lists_every_document_newest_first(indexed) -> None:
+    code, results = indexed.json("query", "   ")
+    assert code == 0 and results["total"] == 2 and results["sort"] == "-date"
 
 
 @pytest.mark.parametrize("argv", [["seekwire"], [sys.executable, "-m", "seekwire"]])

@@ -54,7 +54,7 @@ def strip_elision(word: str) -> str:
     """Remove a leading French elision: "l'économie" -> "économie", "jusqu’à" -> "à"."""
     for apostrophe in ("'", "’"):
         head, sep, tail = word.partition(apostrophe)
-        if sep and tail and head.lower() in ELISIONS:
+        if sep and tail and fold(head) in ELISIONS:
             return tail
     return word
 

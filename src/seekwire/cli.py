@@ -139,26 +139,156 @@ class _progress:
             self._bar.__exit__(*exc_info)
 
 
+def filter_options(command: Callable) -> Callable:
+    """The facet filters, each repeatable: values of one option are OR'ed, different options AND'ed."""
+    for name, meta, what in reversed([
+        ("--agency", "A", "credited agency"),
+        ("--person", "P", "person mentioned"),
+        ("--place", "P", "place mentioned"),
+        ("--org", "O", "organisation mentioned"),
+        ("--entity", "E", "person, place or organisation mentioned"),
+        ("--publisher", "S", "publishing site"),
+    ]):
+        command = click.option(name, multiple=True, metavar=meta, help=f"Only documents with this {what}.")(command)
+    command = click.option("--until", metavar="DATE", callback=_date_bound(end=True),
+                           help="Published on or before (YYYY, YYYY-MM or YYYY-MM-DD).")(command)
+    return click.option("--since", metavar="DATE", callback=_date_bound(end=False),
+                        help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")(command)
+
+
+def _date_bound(end: bool) -> Callable:
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None):
+        if value is None:
+            return None
+        from seekwire.query import parse_date_bound
+
+        try:
+            return parse_date_bound(value, end=end)
+        except SeekwireError as error:
+            raise click.BadParameter(str(error)) from None
+
+    return callback
+
+
+def make_filters(options: dict):
+    from seekwire.query import Filters
+
+    return Filters(
+        agencies=list(options.pop("agency")),
+        persons=list(options.pop("person")),
+        places=list(options.pop("place")),
+        organizations=list(options.pop("org")),
+        entities=list(options.pop("entity")),
+        publishers=list(options.pop("publisher")),
+        since=options.pop("since"),
+        until=options.pop("until"),
+    )
+
+
 @cli.command()
 @click.argument("text", required=False, default="")
 @index_option
+@filter_options
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True,
+              help="Order of hits; undated documents always come last. Without words: -date.")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=10, show_default=True, help="Hits to show.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Hits to skip.")
+@click.option("--facets", "show_facets", is_flag=True, help="Show facet counts under the hits (table output).")
+@click.option("--facet-limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Values shown per facet.")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), metavar="FILE",
+              help="Run every query of FILE ('-' for stdin): one query per line, or a JSON object with "
+                   "'query' and options; prints one JSON result per line.")
 @format_options
 @translate_errors
-def query(text: str, index_dir: str, limit: int, offset: int, fmt: str | None, as_json: bool) -> None:
-    """Search the index for TEXT, best matches first."""
+def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_facets: bool, facet_limit: int,
+          batch, fmt: str | None, as_json: bool, **options) -> None:
+    """Search the index for TEXT, best matches first.
+
+    TEXT may use the query syntax (see README): "exact phrases", AND / OR / NOT, -word, +word, (groups),
+    title:word, prefix*, word~ and the filters agency:, person:, place:, org:, entity:, publisher:, date:.
+    Without TEXT, the filters alone select documents, newest first.
+    """
+    from seekwire.output import render_results
+    from seekwire.search import Searcher
+
+    filters = make_filters(options)
+    if batch is not None:
+        if text:
+            raise click.UsageError("give either TEXT or --batch, not both")
+        from seekwire.batch import run_batch
+
+        with Searcher(index_dir) as searcher:
+            found = run_batch(searcher, batch, click.echo, filters=filters, sort=sort, limit=limit,
+                              offset=offset, facet_limit=facet_limit)
+        sys.exit(0 if found else 1)
+    fmt = resolve_format(fmt, as_json)
+    with Searcher(index_dir) as searcher:
+        results = searcher.search(text, filters=filters, sort=sort, limit=limit, offset=offset,
+                                  facet_limit=facet_limit)
+    emit(render_results(results, fmt, use_color(fmt), show_facets))
+    if fmt == "table":
+        for note in results.notes:
+            click.echo(f"seekwire: {note}", err=True)
+        if results.suggestion:
+            click.echo(f"did you mean: {results.suggestion}", err=True)
+        shown = f"{results.offset + 1}-{results.offset + len(results.hits)} of " if results.hits else ""
+        click.echo(f"{shown}{results.total} documents", err=True)
+    sys.exit(0 if results.total else 1)
+
+
+@cli.command()
+@click.argument("doc_id")
+@index_option
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show.")
+@format_options
+@translate_errors
+def similar(doc_id: str, index_dir: str, limit: int, fmt: str | None, as_json: bool) -> None:
+    """Documents most like DOC_ID (shared salient words and entities)."""
     from seekwire.output import render_results
     from seekwire.search import Searcher
 
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
-        results = searcher.search(text, limit=limit, offset=offset)
-    emit(render_results(results, fmt, use_color(fmt)))
-    if fmt == "table":
-        shown = f"{results.offset + 1}-{results.offset + len(results.hits)} of " if results.hits else ""
-        click.echo(f"{shown}{results.total} documents", err=True)
+        results = searcher.similar(doc_id, limit=limit)
+    emit(render_results(results, fmt, use_color(fmt), False))
     sys.exit(0 if results.total else 1)
+
+
+@cli.command()
+@index_option
+@click.option("--facet-limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Values shown per facet.")
+@format_options
+@translate_errors
+def stats(index_dir: str, facet_limit: int, fmt: str | None, as_json: bool) -> None:
+    """What the index holds: documents, dates, top agencies, entities and publishers, size, schema."""
+    from seekwire.output import render_stats
+    from seekwire.search import Searcher
+
+    fmt = resolve_format(fmt, as_json)
+    with Searcher(index_dir) as searcher:
+        emit(render_stats(searcher.stats(facet_limit=facet_limit), fmt))
+
+
+@cli.command()
+@click.argument("field", type=click.Choice(["agencies", "persons", "places", "organizations", "publishers",
+                                            "years", "months"]))
+@click.argument("text", required=False, default="")
+@index_option
+@filter_options
+@format_options
+@translate_errors
+def facets(field: str, text: str, index_dir: str, fmt: str | None, as_json: bool, **options) -> None:
+    """Every value of one facet, with its count, over the documents matching TEXT (all without it)."""
+    from seekwire.output import render_facet
+    from seekwire.search import Searcher
+
+    fmt = resolve_format(fmt, as_json)
+    with Searcher(index_dir) as searcher:
+        counts = searcher.facet(field, text, filters=make_filters(options))
+    emit(render_facet(field, counts, fmt))
+    sys.exit(0 if counts else 1)
 
 
 @cli.command()

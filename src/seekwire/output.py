@@ -17,7 +17,7 @@ from typing import Any
 from tabulate import tabulate
 
 from seekwire.article import Article
-from seekwire.results import Hit, IndexReport, Results
+from seekwire.results import FacetCount, Hit, IndexReport, Results, Stats
 
 FORMATS = ("table", "json", "jsonl")
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
@@ -68,25 +68,60 @@ def report_record(report: IndexReport) -> dict:
     return record
 
 
-def render_results(results: Results, fmt: str, color: bool) -> str:
+def render_results(results: Results, fmt: str, color: bool, show_facets: bool = False) -> str:
     if fmt == "json":
         return to_json(results_record(results))
     if fmt == "jsonl":
         return "\n".join(to_json(hit_record(hit)) for hit in results.hits)
-    if not results.hits:
-        return ""
-    rows = [
-        [
-            hit.rank,
-            hit.date or "",
-            ", ".join(hit.agencies),
-            emphasise(clean(hit.title), hit.title_highlights, color),
-            emphasise(clean(hit.snippet), hit.highlights, color),
+    parts = []
+    if results.hits:
+        rows = [
+            [
+                hit.rank,
+                hit.date or "",
+                ", ".join(hit.agencies),
+                emphasise(clean(hit.title), hit.title_highlights, color),
+                emphasise(clean(hit.snippet), hit.highlights, color),
+            ]
+            for hit in results.hits
         ]
-        for hit in results.hits
+        parts.append(tabulate(rows, headers=["#", "date", "agency", "title", "snippet"], tablefmt="simple",
+                              maxcolwidths=[None, None, 16, 40, 70]))
+    if show_facets:
+        parts += [facet_table(name, counts) for name, counts in results.facets.items() if counts]
+    return "\n\n".join(parts)
+
+
+def facet_table(name: str, counts: list[FacetCount]) -> str:
+    """One facet as a two-column table; dates get a bar scaled to the largest count."""
+    if name in ("years", "months"):
+        top = max(c.count for c in counts)
+        rows = [[c.value, c.count, "█" * max(1, round(24 * c.count / top))] for c in counts]
+        return tabulate(rows, headers=[name, "docs", ""], tablefmt="simple")
+    return tabulate([[clean(c.value), c.count] for c in counts], headers=[name, "docs"], tablefmt="simple")
+
+
+def render_facet(name: str, counts: list[FacetCount], fmt: str) -> str:
+    if fmt == "json":
+        return to_json({"facet": name, "counts": [asdict(c) for c in counts]})
+    if fmt == "jsonl":
+        return "\n".join(to_json(asdict(c)) for c in counts)
+    return facet_table(name, counts) if counts else ""
+
+
+def render_stats(stats: Stats, fmt: str) -> str:
+    if fmt in ("json", "jsonl"):
+        return to_json(asdict(stats))
+    rows = [
+        ["index", stats.index],
+        ["documents", stats.documents],
+        ["dates", f"{stats.first_date or '?'} to {stats.last_date or '?'} ({stats.undated} undated)"],
+        ["size", f"{stats.size_bytes / 1e6:.1f} MB"],
+        ["schema version", stats.schema_version],
     ]
-    return tabulate(rows, headers=["#", "date", "agency", "title", "snippet"], tablefmt="simple",
-                    maxcolwidths=[None, None, 16, 40, 70])
+    parts = [tabulate(rows, tablefmt="plain")]
+    parts += [facet_table(name, counts) for name, counts in stats.facets.items() if counts]
+    return "\n\n".join(parts)
 
 
 def emphasise(text: str, spans: Iterable[tuple[int, int]], color: bool) -> str:

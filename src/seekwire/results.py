@@ -48,18 +48,46 @@ class Hit:
     time: str | None
     agencies: list[str]
     publisher: str | None
-    score: float
+    score: float | None
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
     title_highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FacetCount:
+    """How many matching documents carry one facet value."""
+
+    value: str
+    count: int
+
+
 @dataclass
 class Results:
-    """One page of hits for a query, with the total number of matching documents."""
+    """One page of hits for a query, with the total number of matching documents and facet counts over all
+    of them. `suggestion` is a corrected query when some words look misspelt; `notes` explain anything the
+    engine changed (a wildcard cut short, a filter value that names nothing)."""
 
     query: str
     total: int
     offset: int
     limit: int
+    sort: str
     hits: list[Hit]
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    suggestion: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Stats:
+    """What an index holds."""
+
+    index: str
+    documents: int
+    first_date: str | None
+    last_date: str | None
+    undated: int
+    size_bytes: int
+    schema_version: int
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)

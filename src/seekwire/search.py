@@ -1,44 +1,75 @@
-"""Answering queries: parse, rank (BM25F over title, lede and body), cut snippets, return plain dataclasses.
+"""Answering queries: parse, filter, rank (BM25F over title, lede and body), count facets, cut snippets.
 
-Nothing from Whoosh leaves this module: callers get `Results` and `Hit`s, which the CLI renders. Snippets are
-cut here rather than by Whoosh's highlighter because we want the character spans of every highlighted word
-(for JSON) and the words as the reader wrote them, not their stems, and we only ever highlight the hits shown.
+Nothing from Whoosh leaves this module and its helpers: callers get `Results`, `Hit`s and `Article`s. The
+match set is computed once per query — it gives the total, the facet counts and, for date order, the order —
+and only the page of hits shown is ever scored in full, read and highlighted (Whoosh's grouped and reversed
+searches load every hit, which a query matching 30,000 documents cannot afford).
+
+Natural queries are OR queries with a coordination factor: every word may match, and each word a document
+lacks lowers its score, so documents with all the words come first but a word that matches nothing does not
+empty the result. Misspelt words are searched together with their close, frequent neighbours (spelling.py).
 """
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections.abc import Iterator
+from itertools import islice
 
 from whoosh import index as whoosh_index
-from whoosh import qparser, scoring
+from whoosh import qparser, query as wq, scoring
 from whoosh.query import Query
 
 from seekwire import storage
-from seekwire.analysis import ANALYZER, WORD
+from seekwire.analysis import ANALYZER, WORD, fold
 from seekwire.article import Article
 from seekwire.errors import CorruptIndexError, NotFoundError, QuerySyntaxError
-from seekwire.results import Hit, Results
-from seekwire.schema import TEXT_FIELDS, article_from_stored
+from seekwire.facets import ALL_FACETS, LIST_FACETS, FacetReader
+from seekwire.query import Filters, parse
+from seekwire.results import FacetCount, Hit, Results, Stats
+from seekwire.schema import ENTITY_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, article_from_stored, day_number
+from seekwire.snippets import best_passage, match_spans
+from seekwire.spelling import Speller
 
-SNIPPET_CHARS = 200
-# "Documents with all the words first": each query word a document lacks lowers its score by this factor.
+SORTS = ("relevance", "date", "-date")
+# "Documents with all the words first": each query word a document lacks scales its score by this factor.
 COORDINATION = 0.9
+# A wildcard or prefix may stand for at most this many terms (the most frequent are kept).
+MAX_EXPANSION = 200
+# How many salient words describe a document for `similar`, and the weight of each shared entity.
+SIMILAR_TERMS = 20
+ENTITY_WEIGHT = 2.0
+# Weight of a close neighbour of a misspelt word, against 1 for the word itself.
+TYPO_WEIGHT = 0.8
+# Filter option -> (the fields it looks in, its name in messages).
+FILTER_OPTIONS = {
+    "agencies": (("agencies",), "agency"),
+    "persons": (("persons",), "person"),
+    "places": (("places",), "place"),
+    "organizations": (("organizations",), "organization"),
+    "entities": (ENTITY_FIELDS, "entity"),
+    "publishers": (("publisher",), "publisher"),
+}
 
 
 class Searcher:
     """An open index, ready to answer many queries (open it once, search many times)."""
 
     def __init__(self, index_dir: str | os.PathLike):
-        generation = storage.current_generation(index_dir)
-        storage.check_schema(generation)
+        self.index_dir = os.fspath(index_dir)
+        self._generation = storage.current_generation(index_dir)
+        storage.check_schema(self._generation)
         try:
-            self._ix = whoosh_index.open_dir(os.fspath(generation))
+            self._ix = whoosh_index.open_dir(os.fspath(self._generation))
             self._searcher = self._ix.searcher(weighting=scoring.BM25F())
         except (OSError, ValueError, EOFError, KeyError, whoosh_index.IndexError) as error:
             raise CorruptIndexError(
                 f"index at {index_dir} cannot be read ({error}) — run `seekwire index --rebuild PATH`"
             ) from None
+        self._reader = self._searcher.reader()
+        self._facets = FacetReader(self._reader)
+        self._speller = Speller(self._reader, ("title", "body"))
         self._parser: qparser.QueryParser | None = None
 
     def __enter__(self) -> Searcher:
@@ -55,18 +86,64 @@ class Searcher:
     def doc_count(self) -> int:
         return self._searcher.doc_count()
 
-    def search(self, text: str, *, limit: int = 10, offset: int = 0, snippets: bool = True) -> Results:
-        """Rank the documents matching `text`; only the hits on the page are read and highlighted."""
+    def search(
+        self,
+        text: str = "",
+        *,
+        filters: Filters | None = None,
+        sort: str = "relevance",
+        limit: int = 10,
+        offset: int = 0,
+        facets: bool = True,
+        facet_limit: int | None = 10,
+        snippets: bool = True,
+    ) -> Results:
+        """Find the documents matching `text` (query syntax) and `filters`.
+
+        Without words, every document passing the filters matches, newest first. Facet counts cover all
+        matching documents. Raises QuerySyntaxError for a malformed query.
+        """
+        if sort not in SORTS:
+            raise QuerySyntaxError(f"unknown sort {sort!r} — use one of {', '.join(SORTS)}")
         if limit < 0 or offset < 0:
-            raise ValueError("limit and offset must not be negative")
-        query = self._parse(text)
-        page = self._searcher.search(query, limit=offset + limit) if limit else None
-        total = len(page) if page is not None else len(list(self._searcher.docs_for_query(query)))
-        terms = _query_terms(query)
-        hits = []
-        for rank, hit in enumerate(page[offset : offset + limit] if page else [], start=offset + 1):
-            hits.append(_hit(rank, hit.fields(), hit.score, terms, snippets))
-        return Results(query=text, total=total, offset=offset, limit=limit, hits=hits)
+            raise QuerySyntaxError("--limit and --offset must not be negative")
+        notes: list[str] = []
+        engine, matched, suggestion = self._match(text, filters, notes)
+        if engine is None and sort == "relevance":
+            sort = "-date"
+        page = self._page(engine, matched, sort, offset, limit)
+        terms = self._highlight_terms(engine)
+        hits = [self._hit(rank, docnum, score, terms, snippets)
+                for rank, (docnum, score) in enumerate(page, start=offset + 1)]
+        counts = self._count(matched, ALL_FACETS, facet_limit) if facets else {}
+        return Results(query=text, total=len(matched), offset=offset, limit=limit, sort=sort, hits=hits,
+                       facets=counts, suggestion=suggestion, notes=notes)
+
+    def facet(self, name: str, text: str = "", filters: Filters | None = None) -> list[FacetCount]:
+        """Every value of one facet with its count over the documents matching `text` and `filters`."""
+        if name not in ALL_FACETS:
+            raise QuerySyntaxError(f"unknown facet {name!r} — facets are {', '.join(ALL_FACETS)}")
+        _, matched, _ = self._match(text, filters, [])
+        return self._facets.count(name, matched, None)
+
+    def similar(self, doc_id: str, *, limit: int = 10, snippets: bool = True) -> Results:
+        """Documents most like `doc_id`: its most salient words (against the whole index) and its entities."""
+        docnum = self._searcher.document_number(id=doc_id)
+        if docnum is None:
+            raise NotFoundError(f"no document with id {doc_id!r} — `seekwire query` shows the ids")
+        stored = self._reader.stored_fields(docnum)
+        text = " ".join(filter(None, [stored.get("title"), stored.get("lede"), stored.get("body")]))
+        words = self._searcher.key_terms_from_text("body", text, numterms=SIMILAR_TERMS)
+        clauses: list[Query] = [wq.Term("body", word, boost=weight) for word, weight in words]
+        clauses += [wq.Term(name, value, boost=ENTITY_WEIGHT)
+                    for name in ENTITY_FIELDS for value in stored.get(name) or []]
+        engine = wq.Or(clauses)
+        page = self._searcher.search(engine, limit=limit + 1, mask={docnum}) if clauses else []
+        terms = frozenset(word for word, _ in words)
+        hits = [self._hit(rank, hit.docnum, hit.score, terms, snippets)
+                for rank, hit in enumerate(list(page)[:limit], start=1)]
+        return Results(query=f"similar:{doc_id}", total=len(hits), offset=0, limit=limit, sort="relevance",
+                       hits=hits)
 
     def get(self, doc_id: str) -> Article:
         """The stored article with this id. Raises NotFoundError."""
@@ -77,99 +154,214 @@ class Searcher:
 
     def articles(self) -> Iterator[Article]:
         """Every stored article, in index order."""
-        for stored in self._searcher.reader().all_stored_fields():
+        for stored in self._reader.all_stored_fields():
             yield article_from_stored(stored)
 
-    def _parse(self, text: str) -> Query:
+    def stats(self, facet_limit: int = 10) -> Stats:
+        """Size, date range and the most frequent facet values of the whole index."""
+        docs = list(self._reader.all_doc_ids())
+        days = [d for d in self._facets.days(docs).values() if d is not None]
+        size = sum(p.stat().st_size for p in self._generation.iterdir() if p.is_file())
+        return Stats(
+            index=self.index_dir,
+            documents=len(docs),
+            first_date=_iso_day(min(days)) if days else None,
+            last_date=_iso_day(max(days)) if days else None,
+            undated=len(docs) - len(days),
+            size_bytes=size,
+            schema_version=SCHEMA_VERSION,
+            facets=self._count(set(docs), (*LIST_FACETS, "years"), facet_limit),
+        )
+
+    # Building the query
+
+    def _match(self, text: str, filters: Filters | None, notes: list[str]) -> tuple[Query | None, set[int], str | None]:
+        """The ranked query (None without words), every matching document, and a spelling suggestion."""
+        parsed = parse(text)
+        filters = parsed.filters.merge(filters) if filters else parsed.filters
+        engine, suggestion = self._engine_query(parsed.text, notes)
+        allowed = self._allowed(filters, notes)
+        if engine is None:
+            matched = allowed if allowed is not None else set(self._reader.all_doc_ids())
+        else:
+            matched = set(engine.docs(self._searcher))
+            if allowed is not None:
+                matched &= allowed
+        return engine, matched, suggestion
+
+    def _engine_query(self, text: str, notes: list[str]) -> tuple[Query | None, str | None]:
+        """The ranked part of the query as a Whoosh query (None without words) and a spelling suggestion."""
         if not text.strip():
-            raise QuerySyntaxError("empty query — give words to search for")
+            return None, None
+        try:
+            tree = self._parser_for().parse(text)
+        except Exception as error:  # Whoosh raises assorted types on input it cannot parse
+            raise QuerySyntaxError(f"cannot parse query {text!r}: {error}") from None
+        if tree is wq.NullQuery:
+            notes.append("the query has only stopwords or punctuation; nothing to search for")
+            return wq.NullQuery, None
+        corrections: dict[str, str] = {}
+        typed: dict[str, list[str]] = {}
+        for match in WORD.finditer(text):
+            term = ANALYZER.term(match.group())
+            if term:
+                typed.setdefault(term, []).append(match.group())
+        tree = self._rewrite(tree, notes, corrections, typed)
+        return tree, self._suggest(text, corrections)
+
+    def _parser_for(self) -> qparser.QueryParser:
         if self._parser is None:
-            self._parser = qparser.MultifieldParser(
+            parser = qparser.MultifieldParser(
                 list(TEXT_FIELDS), self._ix.schema, group=qparser.OrGroup.factory(COORDINATION)
             )
-        try:
-            return self._parser.parse(text)
-        except Exception as error:  # Whoosh raises assorted types for malformed input
-            raise QuerySyntaxError(f"cannot parse query {text!r}: {error}") from None
+            parser.add_plugin(qparser.PlusMinusPlugin())
+            parser.add_plugin(qparser.FuzzyTermPlugin())
+            self._parser = parser
+        return self._parser
+
+    def _rewrite(self, node: Query, notes: list[str], corrections: dict[str, str],
+                 typed: dict[str, list[str]]) -> Query:
+        """Bound wildcard expansions and widen misspelt words (`typed`: the query's words by term)."""
+        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            return self._expand(node, notes)
+        if isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+            options = self._speller.corrections(node.text, tuple(typed.get(node.text, ())))
+            if not options:
+                return node
+            corrections.setdefault(node.text, options[0].term)
+            close = [wq.Term(node.fieldname, c.term, boost=node.boost * TYPO_WEIGHT) for c in options[:3]]
+            return wq.Or([node, *close])
+        if node.is_leaf():
+            return node
+        return node.apply(lambda child: self._rewrite(child, notes, corrections, typed))
+
+    def _expand(self, node: Query, notes: list[str]) -> Query:
+        """A prefix or wildcard as an OR of at most MAX_EXPANSION terms, the most frequent."""
+        fieldname = node.fieldname
+        pattern = node.text
+        if isinstance(node, wq.Prefix):
+            # Indexed words are stems: "coopération*" must look for "cooper…", the stem of what was typed.
+            stem = ANALYZER.term(pattern)
+            if stem and pattern.startswith(stem):
+                pattern = stem
+            words = self._reader.expand_prefix(fieldname, pattern)
+        else:
+            words = (text for _, text in wq.Wildcard(fieldname, pattern).expanded_terms(self._reader))
+        words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in islice(words, 50_000)]
+        if len(words) > MAX_EXPANSION:
+            note = f"{node.text}* matches {len(words)} words in {fieldname}; searched the {MAX_EXPANSION} most frequent"
+            if note not in notes:
+                notes.append(note)
+            words = heapq.nlargest(MAX_EXPANSION, words,
+                                   key=lambda w: self._reader.doc_frequency(fieldname, w))
+        if not words:
+            return wq.NullQuery
+        return wq.Or([wq.Term(fieldname, w, boost=node.boost) for w in words])
+
+    def _suggest(self, text: str, corrections: dict[str, str]) -> str | None:
+        """The query with misspelt words corrected, as the words are written in the articles."""
+        if not corrections:
+            return None
+        out, last, changed = [], 0, False
+        for match in WORD.finditer(text):
+            word = match.group()
+            term = ANALYZER.term(word)
+            if term is None:
+                continue
+            out.append(text[last : match.start()])
+            if term in corrections:
+                out.append(self._speller.surface(corrections[term], word))
+                changed = True
+            else:
+                written = self._speller.surface(term, word)
+                out.append(written if fold(written) == fold(word) else word)
+            last = match.end()
+        out.append(text[last:])
+        return "".join(out) if changed else None
+
+    # Filtering, ordering, counting
+
+    def _allowed(self, filters: Filters, notes: list[str]) -> set[int] | None:
+        """Documents passing every filter (None when there are no filters)."""
+        if not filters:
+            return None
+        allowed: set[int] | None = None
+        for option, (fieldnames, label) in FILTER_OPTIONS.items():
+            values = getattr(filters, option)
+            if not values:
+                continue
+            docs: set[int] = set()
+            for value in values:
+                found = False
+                for fieldname in fieldnames:
+                    names = self._facets.resolve(fieldname, value)
+                    found = found or bool(names)
+                    docs |= self._facets.docs_with(fieldname, names)
+                if not found:
+                    notes.append(f"no document has {label} {value!r}")
+            allowed = docs if allowed is None else allowed & docs
+        if filters.since or filters.until:
+            low = day_number(filters.since) if filters.since else None
+            high = day_number(filters.until) if filters.until else None
+            dated = set(wq.NumericRange("day", low, high).docs(self._searcher))
+            allowed = dated if allowed is None else allowed & dated
+        return allowed
+
+    def _page(self, engine: Query | None, matched: set[int], sort: str, offset: int,
+              limit: int) -> list[tuple[int, float | None]]:
+        """The (docnum, score) pairs of the page shown."""
+        if not limit or not matched:
+            return []
+        if sort == "relevance":
+            results = self._searcher.search(engine, filter=matched, limit=offset + limit)
+            return [(hit.docnum, hit.score) for hit in results[offset : offset + limit]]
+        days = self._facets.days(matched)
+        newest_first = sort == "-date"
+        # Undated documents come last in both directions.
+        order = sorted(matched, key=lambda d: (days[d] is None, -(days[d] or 0) if newest_first else days[d] or 0, d))
+        chosen = order[offset : offset + limit]
+        scores = {}
+        if engine is not None:
+            scored = self._searcher.search(engine, filter=set(chosen), limit=len(chosen))
+            scores = {hit.docnum: hit.score for hit in scored}
+        return [(d, scores.get(d)) for d in chosen]
+
+    def _count(self, matched: set[int], names, limit: int | None) -> dict[str, list[FacetCount]]:
+        return {name: self._facets.count(name, matched, limit) for name in names}
+
+    # Hits
+
+    def _highlight_terms(self, engine: Query | None) -> frozenset[str]:
+        if engine is None:
+            return frozenset()
+        return frozenset(
+            text.decode("utf-8") if isinstance(text, bytes) else text
+            for fieldname, text in engine.existing_terms(self._reader, expand=True)
+            if fieldname in TEXT_FIELDS
+        )
+
+    def _hit(self, rank: int, docnum: int, score: float | None, terms: frozenset[str], snippets: bool) -> Hit:
+        stored = self._reader.stored_fields(docnum)
+        title = stored.get("title", "")
+        text = stored.get("body") or stored.get("lede") or ""
+        snippet, spans = best_passage(text, terms) if snippets else ("", [])
+        publisher = stored.get("publisher") or []
+        return Hit(
+            rank=rank,
+            id=stored["id"],
+            path=stored["path"],
+            title=title,
+            date=stored.get("date"),
+            time=stored.get("time"),
+            agencies=list(stored.get("agencies") or []),
+            publisher=publisher[0] if publisher else None,
+            score=round(score, 4) if score is not None else None,
+            snippet=snippet,
+            highlights=spans,
+            title_highlights=match_spans(title, terms),
+        )
 
 
-def _query_terms(query: Query) -> frozenset[str]:
-    """The analysed terms a query looks for in the text fields (what a snippet should highlight)."""
-    found = set()
-    for fieldname, term in query.iter_all_terms(phrases=True):
-        if fieldname in TEXT_FIELDS:
-            found.add(term.decode("utf-8") if isinstance(term, bytes) else term)
-    return frozenset(found)
-
-
-def _hit(rank: int, stored: dict, score: float, terms: frozenset[str], snippets: bool) -> Hit:
-    title = stored.get("title", "")
-    text = stored.get("body") or stored.get("lede") or ""
-    snippet, spans = best_passage(text, terms) if snippets else ("", [])
-    publisher = stored.get("publisher") or []
-    return Hit(
-        rank=rank,
-        id=stored["id"],
-        path=stored["path"],
-        title=title,
-        date=stored.get("date"),
-        time=stored.get("time"),
-        agencies=list(stored.get("agencies") or []),
-        publisher=publisher[0] if publisher else None,
-        score=round(score, 4),
-        snippet=snippet,
-        highlights=spans,
-        title_highlights=match_spans(title, terms),
-    )
-
-
-def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """Character spans of the words of `text` whose index term is one of `terms`."""
-    if not terms:
-        return []
-    term = ANALYZER.term
-    return [match.span() for match in WORD.finditer(text) if term(match.group()) in terms]
-
-
-def best_passage(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
-    """The window of about `width` characters with the most distinct matched words, cut at word boundaries.
-
-    Returns the passage (with "…" where it was cut) and the spans of the matched words inside it.
-    """
-    text = " ".join(text.split())
-    spans = match_spans(text, terms)
-    if len(text) <= width:
-        return text, spans
-    start = _best_start(text, spans, width) if spans else 0
-    end = min(len(text), start + width)
-    # Snap to a sentence start when one is close, else to a word boundary.
-    if start > 0:
-        sentence = text.rfind(". ", max(0, start - 60), start)
-        start = sentence + 2 if sentence >= 0 else _word_start(text, start)
-        end = min(len(text), start + width)
-    if end < len(text):
-        cut = text.rfind(" ", start, end)
-        end = cut if cut > start else end
-    passage = text[start:end]
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if end < len(text) else ""
-    shift = len(prefix) - start
-    inside = [(s + shift, e + shift) for s, e in spans if s >= start and e <= end]
-    return prefix + passage + suffix, inside
-
-
-def _best_start(text: str, spans: list[tuple[int, int]], width: int) -> int:
-    """The start of the window covering the most distinct matched words (ties: the earliest)."""
-    best, best_score = 0, -1
-    words = [text[s:e].lower() for s, e in spans]
-    for i, (s, _) in enumerate(spans):
-        window = {words[j] for j in range(i, len(spans)) if spans[j][1] <= s + width}
-        if len(window) > best_score:
-            best, best_score = s, len(window)
-    # Leave a little context before the first matched word.
-    return max(0, best - width // 5)
-
-
-def _word_start(text: str, index: int) -> int:
-    space = text.rfind(" ", 0, index)
-    return space + 1 if space >= 0 else 0
+def _iso_day(day: int) -> str:
+    text = str(day)
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}"

@@ -2,18 +2,13 @@
 
 A scraped page is a headline, a dateline, the article and whatever furniture the site wrapped around it.
 This package owns every rule that tells them apart; reading files and decoding bytes happen before it,
-indexing after it.
+indexing after it. `boilerplate` labels lines, `dates` reads French dates, `agencies` reads credits and
+`page` puts them together.
 """
 
 from __future__ import annotations
 
-from seekwire.article import Article
+from seekwire.extract.boilerplate import learn_furniture
+from seekwire.extract.page import parse_page
 
-
-def parse_page(text: str, *, doc_id: str, path: str, mtime: float | None = None) -> Article:
-    """Split a page into title (its first non-empty line) and body (the rest)."""
-    lines = [line.strip() for line in text.splitlines()]
-    content = [line for line in lines if line]
-    title = content[0] if content else ""
-    body = "\n\n".join(content[1:])
-    return Article(id=doc_id, path=path, title=title, body=body)
+__all__ = ["learn_furniture", "parse_page"]

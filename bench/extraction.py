@@ -1,0 +1,235 @@
+"""Score page understanding (`parse_page`) against the gold of the development crawls.
+
+For each crawl directory (dumps-dev, wikinews-dev) every page is decoded the simple way a reader would
+(UTF-8 with or without BOM, else Windows-1252; CRLF normalised), parsed with the gold modification time, and
+compared with its gold row: title, date, time, agencies (as an ordered list), lede and publisher accuracy, body
+token precision / recall / F1, and leakage (the share of extracted body tokens absent from the gold body).
+Figures are given per page layout and overall, with the parsing speed.
+
+    PYTHONPATH=src python bench/extraction.py [--shared DIR] [--limit N] [--no-furniture]
+        [--show-failures N] [--json FILE]
+
+`score_entities(articles, gold_rows)` is the hook where entity scores join the table: it receives the parsed
+articles and their gold rows, and returns extra named figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from seekwire.article import Article
+from seekwire.extract import learn_furniture, parse_page
+
+DEFAULT_SHARED = Path(
+    os.environ.get("SEEKWIRE_SHARED", Path(__file__).resolve().parents[1].parent / "shared")
+)
+CRAWLS = ("dumps-dev", "wikinews-dev")
+_TOKEN = re.compile(r"\w+")
+FIELDS = ("title", "date", "time", "agencies", "lede", "publisher")
+
+
+@dataclass
+class PageScore:
+    """How one parsed page compares with its gold row."""
+
+    file: str
+    template: str
+    matches: dict[str, bool]
+    precision: float
+    recall: float
+    leakage: float
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+@dataclass
+class Crawl:
+    """The pages of one crawl directory, decoded, with their gold rows."""
+
+    name: str
+    texts: list[str] = field(default_factory=list)
+    gold: list[dict] = field(default_factory=list)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, with `\\n` line endings."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_crawl(directory: Path, limit: int | None) -> Crawl:
+    crawl = Crawl(directory.name)
+    with (directory / "gold.jsonl").open(encoding="utf-8") as rows:
+        for line in rows:
+            row = json.loads(line)
+            crawl.gold.append(row)
+            crawl.texts.append(decode((directory / row["file"]).read_bytes()))
+            if limit is not None and len(crawl.gold) >= limit:
+                break
+    return crawl
+
+
+def mtime_of(row: dict) -> float:
+    return dt.datetime.fromisoformat(row["mtime"]).timestamp()
+
+
+def score_page(article: Article, row: dict) -> PageScore:
+    extracted = Counter(_TOKEN.findall(article.body.lower()))
+    gold = Counter(_TOKEN.findall(row["body"].lower()))
+    overlap = sum((extracted & gold).values())
+    found, expected = sum(extracted.values()), sum(gold.values())
+    leaked = sum(count for token, count in extracted.items() if token not in gold)
+    matches = {
+        "title": article.title == row["title"],
+        "date": (article.date.isoformat() if article.date else None) == row["date"],
+        "time": article.time == row["time"],
+        "agencies": article.agencies == row["agencies"],
+        "lede": article.lede == row["lede"],
+        "publisher": article.publisher == row["publisher"],
+    }
+    return PageScore(
+        file=row["file"],
+        template=row["template"],
+        matches=matches,
+        precision=overlap / found if found else float(expected == 0),
+        recall=overlap / expected if expected else 1.0,
+        leakage=leaked / found if found else 0.0,
+    )
+
+
+def score_entities(articles: list[Article], gold_rows: list[dict]) -> dict[str, float]:
+    """Entity figures for pages whose gold has entities; none until entity extraction fills `Article.entities`."""
+    with_gold = [(a, r) for a, r in zip(articles, gold_rows, strict=True) if r.get("entities")]
+    if not with_gold or not any(a.entities.persons or a.entities.places for a, _ in with_gold):
+        return {}
+    hits = sum(
+        len(set(getattr(a.entities, kind)) & set(r["entities"][kind]))
+        for a, r in with_gold
+        for kind in ("persons", "places", "organizations")
+    )
+    found = sum(
+        len(getattr(a.entities, k)) for a, _ in with_gold for k in ("persons", "places", "organizations")
+    )
+    expected = sum(
+        len(r["entities"][k]) for _, r in with_gold for k in ("persons", "places", "organizations")
+    )
+    precision = hits / found if found else 0.0
+    recall = hits / expected if expected else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"entities P": precision, "entities R": recall, "entities F1": f1}
+
+
+def summarise(scores: list[PageScore]) -> dict[str, float]:
+    summary = {name: statistics.fmean(s.matches[name] for s in scores) for name in FIELDS}
+    summary["body P"] = statistics.fmean(s.precision for s in scores)
+    summary["body R"] = statistics.fmean(s.recall for s in scores)
+    summary["body F1"] = statistics.fmean(s.f1 for s in scores)
+    summary["leakage"] = statistics.fmean(s.leakage for s in scores)
+    summary["pages"] = len(scores)
+    return summary
+
+
+def run_crawl(crawl: Crawl, use_furniture: bool) -> tuple[list[Article], list[PageScore], float]:
+    started = time.perf_counter()
+    furniture = learn_furniture(crawl.texts) if use_furniture else None
+    articles = [
+        parse_page(text, doc_id=row["file"], path=row["file"], mtime=mtime_of(row), furniture=furniture)
+        for text, row in zip(crawl.texts, crawl.gold, strict=True)
+    ]
+    elapsed = time.perf_counter() - started
+    scores = [score_page(a, r) for a, r in zip(articles, crawl.gold, strict=True)]
+    return articles, scores, elapsed
+
+
+def print_failures(articles: list[Article], crawl: Crawl, scores: list[PageScore], count: int) -> None:
+    ranked = sorted(
+        zip(articles, crawl.gold, scores, strict=True),
+        key=lambda t: sum(not ok for ok in t[2].matches.values()) + (1 - t[2].f1) * 3,
+        reverse=True,
+    )
+    for article, row, score in ranked[:count]:
+        wrong = [name for name, ok in score.matches.items() if not ok]
+        click.echo(
+            f"--- {crawl.name}/{row['file']} [{row['template']}] wrong: {wrong} "
+            f"P={score.precision:.2f} R={score.recall:.2f}",
+            err=True,
+        )
+        for name in wrong:
+            got = getattr(article, name)
+            click.echo(f"    {name}: got {got!r:.120} want {row[name]!r:.120}", err=True)
+
+
+@click.command()
+@click.option(
+    "--shared",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_SHARED,
+    show_default=True,
+    help="The shared data directory holding corpus/.",
+)
+@click.option("--limit", type=int, default=None, help="Score at most N pages per crawl.")
+@click.option(
+    "--furniture/--no-furniture",
+    default=True,
+    show_default=True,
+    help="Learn the lines that repeat across each crawl and treat them as furniture.",
+)
+@click.option("--show-failures", type=int, default=0, help="Print the N worst pages per crawl on stderr.")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the figures as JSON to FILE.",
+)
+def main(
+    shared: Path, limit: int | None, furniture: bool, show_failures: int, json_path: Path | None
+) -> None:
+    """Score parse_page on the development crawls against their gold."""
+    corpus = shared / "corpus"
+    if not corpus.is_dir():
+        raise click.ClickException(f"no corpus in {corpus} — pass --shared or set SEEKWIRE_SHARED")
+    rows, report = [], {}
+    all_scores: list[PageScore] = []
+    for name in CRAWLS:
+        crawl = load_crawl(corpus / name, limit)
+        articles, scores, elapsed = run_crawl(crawl, furniture)
+        all_scores.extend(scores)
+        by_template: dict[str, list[PageScore]] = defaultdict(list)
+        for score in scores:
+            by_template[score.template].append(score)
+        for template, group in sorted(by_template.items()):
+            rows.append({"crawl": name, "layout": template, **summarise(group)})
+        overall = {**summarise(scores), **score_entities(articles, crawl.gold)}
+        overall["pages/s"] = len(scores) / elapsed if elapsed else 0.0
+        rows.append({"crawl": name, "layout": "all", **overall})
+        report[name] = overall
+        if show_failures:
+            print_failures(articles, crawl, scores, show_failures)
+    rows.append({"crawl": "both", "layout": "all", **summarise(all_scores)})
+    report["both"] = summarise(all_scores)
+    click.echo(tabulate(rows, headers="keys", floatfmt=".3f"))
+    if json_path is not None:
+        json_path.write_text(json.dumps({"furniture": furniture, "results": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Batch queries: many queries from one process, one JSON result per line.
+
+Scripts that ask hundreds of questions should not pay for a Python start-up and an index opening each time.
+A line is either a plain query or a JSON object: {"query": "...", "agency": ["AFP"], "since": "2023", ...}
+with the options of `seekwire query` (singular or plural filter names, values as a string or a list).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+
+from seekwire.errors import SeekwireError
+from seekwire.output import results_record, to_json
+from seekwire.query import Filters, parse_date_bound
+from seekwire.search import Searcher
+
+LIST_KEYS = {
+    "agency": "agencies", "agencies": "agencies",
+    "person": "persons", "persons": "persons",
+    "place": "places", "places": "places",
+    "org": "organizations", "organization": "organizations", "organizations": "organizations",
+    "entity": "entities", "entities": "entities",
+    "publisher": "publishers", "publishers": "publishers",
+}
+OPTION_KEYS = {"sort", "limit", "offset", "facet_limit"}
+
+
+def run_batch(searcher: Searcher, lines: Iterable[str], emit: Callable[[str], None], *, filters: Filters,
+              **defaults) -> bool:
+    """Answer each line, emitting one JSON object per line; True when any query found something.
+
+    A line that fails gives {"line": N, "error": "..."} and the batch goes on.
+    """
+    found = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            text, line_filters, options = parse_line(line)
+            results = searcher.search(text, filters=filters.merge(line_filters), **{**defaults, **options})
+        except SeekwireError as error:
+            emit(to_json({"line": number, "error": str(error)}))
+            continue
+        found = found or results.total > 0
+        emit(to_json(results_record(results)))
+    return found
+
+
+def parse_line(line: str) -> tuple[str, Filters, dict]:
+    """A batch line as (query text, filters, search options). Raises SeekwireError for a bad line."""
+    stripped = line.strip()
+    if not stripped.startswith("{"):
+        return stripped, Filters(), {}
+    try:
+        record = json.loads(stripped)
+    except ValueError as error:
+        raise SeekwireError(f"bad JSON: {error}") from None
+    filters, options = Filters(), {}
+    text = record.pop("query", "")
+    if not isinstance(text, str):
+        raise SeekwireError("'query' must be a string")
+    for key, value in record.items():
+        if key in LIST_KEYS:
+            values = [value] if isinstance(value, str) else value
+            if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+                raise SeekwireError(f"{key!r} must be a string or a list of strings")
+            getattr(filters, LIST_KEYS[key]).extend(values)
+        elif key in ("since", "until"):
+            if not isinstance(value, str):
+                raise SeekwireError(f"{key!r} must be a date string")
+            setattr(filters, key, parse_date_bound(value, end=key == "until"))
+        elif key in OPTION_KEYS:
+            if key == "sort" and not isinstance(value, str) or key != "sort" and not (
+                    isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+                raise SeekwireError(f"bad value for {key!r}: {value!r}")
+            options[key] = value
+        else:
+            raise SeekwireError(f"unknown key {key!r}")
+    return text, filters, options

@@ -1,0 +1,175 @@
+"""Page segmentation rules, each on a small hand-made page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from seekwire.extract import learn_furniture, parse_page
+from seekwire.extract.agencies import agencies_in, is_credit_line, split_closing_tag, split_dateline
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+SAVED = dt.datetime(2023, 12, 2, 9, 30, tzinfo=dt.UTC).timestamp()
+
+
+def parse(text: str, **options):
+    return parse_page(text, doc_id="t", path="t.txt", **options)
+
+
+def parse_fixture(name: str, **options):
+    return parse((PAGES / name).read_text(encoding="utf-8"), **options)
+
+
+@pytest.fixture(scope="module")
+def wire():
+    return parse_fixture("wire_dateline.txt")
+
+
+def test_headline_after_menu_and_breadcrumb(wire):
+    assert wire.title == "Un séisme de magnitude 6,1 frappe le nord du Japon"
+
+
+def test_publication_time_not_update_time(wire):
+    assert (wire.date, wire.time, wire.date_source) == (dt.date(2022, 3, 14), "07:05", "text")
+
+
+def test_dateline_and_closing_tag_stripped(wire):
+    assert wire.body.startswith("Un séisme de magnitude 6,1 a frappé lundi")
+    assert wire.body.endswith("n'ont pas émis d'alerte au tsunami.")
+    assert "(AFP)" not in wire.body and "TOKYO" not in wire.body
+
+
+def test_furniture_kept_out_of_body(wire):
+    for furniture in (
+        "Partager",
+        "Lire aussi",
+        "Une rue de Sendai",
+        "Photo :",
+        "Articles similaires",
+        "Inondations",
+        "©",
+        "12 rue des Lilas",
+        "Contact",
+        "Par Jeanne Martin",
+    ):
+        assert furniture not in wire.body
+    assert wire.body.count("\n\n") == 2
+
+
+def test_credits_in_page_order_without_story_mentions(wire):
+    # The byline credits the AFP, the photo AP; "a déclaré à Reuters" in the story is not a credit.
+    assert wire.agencies == ["AFP", "AP"]
+
+
+def test_publisher_from_copyright_line(wire):
+    assert wire.publisher == "Le Journal du Monde"
+
+
+def test_relative_date_against_mtime_and_byline_label_dropped():
+    article = parse_fixture("relative_date.txt", mtime=SAVED)
+    assert (article.date, article.time, article.date_source) == (dt.date(2023, 12, 1), "16:39", "relative")
+    assert article.body.startswith("Le plus ancien marché de Noël")
+
+
+def test_relative_date_without_mtime_is_none():
+    assert parse_fixture("relative_date.txt").date is None
+
+
+def test_page_without_date():
+    article = parse_fixture("no_date.txt", mtime=SAVED)
+    assert (article.date, article.time, article.date_source) == (None, None, None)
+    assert article.title == "Les abeilles sauvages menacées par la chaleur"
+    assert "Votre pseudo" not in article.body and "Menu" not in article.body
+    assert article.agencies == [] and article.publisher is None
+
+
+def test_year_from_mtime_when_no_weekday():
+    page = (
+        "Titre de la dépêche du jour\n\n31 décembre\n\nLe texte de la dépêche, assez long pour en être une."
+    )
+    article = parse(page, mtime=dt.datetime(2021, 1, 2, tzinfo=dt.UTC).timestamp())
+    assert (article.date, article.date_source) == (dt.date(2020, 12, 31), "mtime")
+
+
+def test_standfirst_between_headline_and_dateline():
+    page = (
+        "Le gouvernement présente son budget\n\nLes dépenses baissent pour la première fois depuis dix ans.\n\n"
+        "Publié le 27/09/2017 à 16h41\n\nOrange avec AFP-Services\n\n"
+        "Le ministre a détaillé mercredi les grandes lignes du projet de loi de finances."
+    )
+    article = parse(page)
+    assert article.lede == "Les dépenses baissent pour la première fois depuis dix ans."
+    assert article.body == "Le ministre a détaillé mercredi les grandes lignes du projet de loi de finances."
+    assert article.agencies == ["AFP"]
+
+
+def test_no_standfirst_when_dateline_follows_headline():
+    page = "Un titre de quelques mots\n\nAFP | 05.01.2019 16h13\n\nUne seule phrase.\n\nUne autre phrase ici."
+    article = parse(page)
+    assert article.lede is None
+    assert article.body == "Une seule phrase.\n\nUne autre phrase ici."
+    assert (article.date, article.time, article.agencies) == (dt.date(2019, 1, 5), "16:13", ["AFP"])
+
+
+@pytest.mark.parametrize(
+    ("credit", "agencies"),
+    [
+        ("Orange avec AFP-Services", ["AFP"]),
+        ("Par Chine nouvelle", ["Xinhua"]),
+        ("Photo : AVI/CVN", ["VNA"]),
+        ("(AA/Ali Balli)", ["Anadolu"]),
+        ("Orange avec Media Services", ["Media Services"]),
+        ("Crédit photo : Agence France-Presse / Reuters", ["AFP", "Reuters"]),
+    ],
+)
+def test_credit_aliases(credit, agencies):
+    assert is_credit_line(credit)
+    assert agencies_in(credit) == agencies
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Il a déclaré à l'AFP que rien ne changerait.", "L'AFP licencie des journalistes", "un map du quartier"],
+)
+def test_story_mentions_are_not_credits(sentence):
+    assert not is_credit_line(sentence)
+
+
+def test_in_story_mention_not_credited():
+    page = "Un titre sans crédit\n\n12/03/2021\n\nLe ministre a déclaré à l'AFP qu'il resterait en poste."
+    assert parse(page).agencies == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text", "agencies"),
+    [
+        ("PARIS - Le gouvernement a annoncé", "Le gouvernement a annoncé", []),
+        ("PEKIN, 28 novembre (Xinhua) -- La Chine est prête", "La Chine est prête", ["Xinhua"]),
+        ("NEW YORK (Reuters) - Wall Street a ouvert", "Wall Street a ouvert", ["Reuters"]),
+        ("Paris - pas une dateline en majuscules", "Paris - pas une dateline en majuscules", []),
+    ],
+)
+def test_datelines(paragraph, text, agencies):
+    assert split_dateline(paragraph) == (text, agencies)
+
+
+def test_closing_tags():
+    assert split_closing_tag("a-t-il ajouté. (AFP)") == ("a-t-il ajouté.", ["AFP"])
+    assert split_closing_tag("Fin du texte (Xinhua/Yan Yan)") == ("Fin du texte", ["Xinhua"])
+    assert split_closing_tag("selon le rapport (page 3)") == ("selon le rapport (page 3)", [])
+
+
+def test_crawl_furniture_removes_repeated_unshaped_lines():
+    footer = "La rédaction vous remercie de votre fidélité et de votre confiance renouvelée"
+    pages = [
+        f"Titre numéro {n} du jour\n\n0{n}/03/2021\n\nTexte {n} de l'article.\n\n{footer}"
+        for n in range(1, 8)
+    ]
+    furniture = learn_furniture(pages)
+    assert footer in furniture and "Texte 1 de l'article." not in furniture
+    assert footer in parse(pages[0]).body
+    with_furniture = parse(pages[0], furniture=furniture)
+    assert with_furniture.body == "Texte 1 de l'article."
+    assert with_furniture.title == "Titre numéro 1 du jour"
