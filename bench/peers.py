@@ -67,9 +67,7 @@ class Engine(Protocol):
 
 
 class PagingEngine(Engine, Protocol):
-    """An engine measured for speed: result pages with snippets, and the agency facet when `has_facets`."""
-
-    has_facets: bool
+    """An engine measured for speed: result pages with snippets, and the agency facet on demand."""
 
     def page(self, text: str, k: int = 10, facets: bool = False) -> Page: ...
 
@@ -78,7 +76,6 @@ class Fts5Engine:
     """SQLite FTS5; agencies live in a side table keyed by rowid, for the GROUP BY facet."""
 
     name = "fts5"
-    has_facets = True
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
@@ -154,7 +151,6 @@ class TantivyEngine:
     """tantivy with a French analyzer; agency is a fast raw text field, counted with a terms aggregation."""
 
     name = "tantivy"
-    has_facets = True
     ANALYZER = "french"
 
     def __init__(self, directory: Path):
@@ -328,23 +324,15 @@ class SeekwireEngine:
 
         self._searcher = Searcher(self.index_dir)
 
-    @property
-    def has_facets(self) -> bool:
-        import inspect
-
-        from seekwire import Searcher
-
-        return "facets" in inspect.signature(Searcher.search).parameters
-
     def search(self, text: str, k: int = 10) -> list[str]:
-        return [hit.id for hit in self._results(text, limit=k, snippets=False).hits]
+        results = self._results(text, limit=k, facets=False, snippets=False)
+        return [hit.id for hit in results.hits] if results else []
 
     def page(self, text: str, k: int = 10, facets: bool = False) -> Page:
-        options = {"facets": True} if facets else {}
-        results = self._results(text, limit=k, **options)
-        counts = None
-        if facets:
-            counts = next((dict(values) for name, values in results.facets.items() if name.startswith("agenc")), {})
+        results = self._results(text, limit=k, facets=facets)
+        if results is None:
+            return Page([], [], {} if facets else None)
+        counts = {count.value: count.count for count in results.facets["agencies"]} if facets else None
         return Page([hit.id for hit in results.hits], [hit.snippet for hit in results.hits], counts)
 
     def close(self) -> None:
@@ -353,12 +341,13 @@ class SeekwireEngine:
             self._searcher = None
 
     def _results(self, text: str, **options):
-        from seekwire import Results, SeekwireError
+        """seekwire's results, or None for a query it refuses (e.g. nothing but punctuation): no hits."""
+        from seekwire import SeekwireError
 
         try:
             return self._searcher.search(text, **options)
-        except SeekwireError:  # a query seekwire refuses (e.g. nothing but punctuation) finds nothing
-            return Results(query=text, total=0, offset=0, limit=options["limit"], hits=[])
+        except SeekwireError:
+            return None
 
 
 ENGINES: dict[str, type] = {

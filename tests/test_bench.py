@@ -25,7 +25,7 @@ PEERS = ["fts5", "tantivy", "whoosh"]
 
 
 def opened(name: str, directory: Path):
-    """A peer built over DOCS and open; tantivy's tests skip when it is not installed."""
+    """An engine built over DOCS and open; tantivy's tests skip when it is not installed."""
     if name == "tantivy":
         pytest.importorskip("tantivy")
     system = engine(name, directory / name)
@@ -41,7 +41,7 @@ def peer(request, tmp_path: Path):
     system.close()
 
 
-@pytest.fixture(params=["fts5", "tantivy"])
+@pytest.fixture(params=["fts5", "tantivy", "seekwire"])
 def paging_peer(request, tmp_path: Path):
     system = opened(request.param, tmp_path)
     yield system
