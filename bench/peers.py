@@ -148,7 +148,12 @@ class Fts5Engine:
 
 
 class TantivyEngine:
-    """tantivy with a French analyzer; agency is a fast raw text field, counted with a terms aggregation."""
+    """tantivy with a French analyzer; agency is a fast raw text field, counted with a terms aggregation.
+
+    Stopwords go before folding because the shared list is accented. tantivy's own French list
+    (`Filter.stopword("french")`) ranks a little better on PIAF (MRR@10 0.761 against 0.738); the peers
+    keep one list so that the analyzers differ only where the engines do.
+    """
 
     name = "tantivy"
     ANALYZER = "french"
