@@ -105,3 +105,11 @@ FRENCH = st.text(alphabet="abcdeéèêëàâîïôùûüçœænrstl ABCDEÉÈÀ�
 @given(FRENCH)
 def test_analysis_ignores_case_and_accents(text: str) -> None:
     assert terms(text) == terms(text.upper()) == terms(fold(text))
+
+
+@given(st.text())
+def test_positions_agree_with_the_token_stream(text: str) -> None:
+    expected: dict[str, list[int]] = {}
+    for token in ANALYZER(text, positions=True):
+        expected.setdefault(token.text, []).append(token.pos)
+    assert ANALYZER.positions(text) == expected

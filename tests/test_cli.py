@@ -148,3 +148,23 @@ def test_installed_entry_points(argv: list[str], seeds: Path, index_dir: Path, t
     assert json.loads(found.stdout)["total"] == 2
     missing = subprocess.run([*argv, "query", "zzzz"], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert missing.returncode == 1
+
+
+def test_index_extracts_entities_by_default(run, seeds: Path) -> None:
+    pytest.importorskip("spacy")
+    from seekwire.extract.entities import ModelNotInstalled, installed_model
+
+    try:
+        installed_model()
+    except ModelNotInstalled:
+        pytest.skip("no French spaCy model installed")
+    assert run("index", str(seeds)).exit_code == 0
+    records = {r["id"]: r for r in map(json.loads, run("export").stdout.splitlines())}
+    first, second = records["000_8d1a7445dcdafbbb"], records["001_bb09c2c84650f315"]
+    assert {"Ding Xuexiang", "Roman Sklyar"} <= set(first["entities"]["persons"])
+    assert {"Astana", "Kazakhstan", "Chine"} <= set(first["entities"]["places"])
+    assert {"Li Keqiang", "Alikhan Smailov"} <= set(second["entities"]["persons"])
+    code, results = run.json("query", "--person", "li keqiang")
+    assert code == 0 and [h["id"] for h in results["hits"]] == ["001_bb09c2c84650f315"]
+    assert results["facets"]["places"] == [{"value": "Chine", "count": 1}, {"value": "Kazakhstan", "count": 1}]
+    assert results["facets"]["persons"][0] == {"value": "Alikhan Smailov", "count": 1}

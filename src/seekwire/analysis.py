@@ -156,6 +156,20 @@ class FrenchAnalyzer(Analyzer):
             yield token
 
 
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of `value` with the positions it occurs at (stopwords removed, positions renumbered),
+        as the indexer needs them: the same result as __call__ with positions, without a Token per word."""
+        found: dict[str, list[int]] = {}
+        term = self.term
+        pos = 0
+        for word in WORD.findall(value):
+            text = term(word)
+            if text is not None:
+                found.setdefault(text, []).append(pos)
+                pos += 1
+        return found
+
+
 def terms(text: str) -> list[str]:
     """The index terms of a piece of text, in order (stopwords removed)."""
     return [token.text for token in ANALYZER(text)]

@@ -2,7 +2,7 @@
 
 JSON is an API (its keys are documented in README.md): it is built from `dataclasses.asdict`, never carries
 terminal decoration, and dates are `YYYY-MM-DD`, times `HH:MM`. Tables are for people: bold highlights only on
-a terminal and only when NO_COLOR is unset. Text taken from indexed pages is stripped of control characters
+a terminal and only when NO_COLOR is unset; the table library is only loaded when a table is drawn. Text taken from indexed pages is stripped of control characters
 before it reaches a terminal, so a page cannot smuggle escape sequences into the user's screen.
 """
 
@@ -14,14 +14,19 @@ from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
-from tabulate import tabulate
-
 from seekwire.article import Article
 from seekwire.results import FacetCount, Hit, IndexReport, Results, Stats
 
 FORMATS = ("table", "json", "jsonl")
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def tabulate(*args, **kwargs) -> str:
+    """tabulate, imported on first use: JSON output (scripts, the cold query path) never needs it."""
+    from tabulate import tabulate as render
+
+    return render(*args, **kwargs)
 
 
 def clean(text: str) -> str:

@@ -14,6 +14,7 @@ too, but "rotues" and "routes" become "rotu" and "rout", one transposition.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import islice
 from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
@@ -75,16 +76,18 @@ class Speller:
         self._cache[term] = found
         return found
 
-    def surface(self, term: str, typed: str, fieldname: str = "body") -> str:
-        """How `term` is written in the articles: the form closest to what was typed, found in a document that
-        contains it. Falls back to the typed word."""
-        for name in (fieldname, *self._fields):
+    def surface(self, term: str, typed: str) -> str:
+        """How `term` is written in the articles: the form closest to what was typed, found in a few documents
+        that contain it. Falls back to the typed word."""
+        for name in self._fields:
             if not self._reader.doc_frequency(name, term):
                 continue
             forms: Counter[str] = Counter()
-            for docnum in list(self._reader.postings(name, term).all_ids())[:3]:
-                text = self._reader.stored_fields(docnum).get(name) or ""
-                forms.update(m.group() for m in WORD.finditer(text) if ANALYZER.term(m.group()) == term)
+            for docnum in islice(self._reader.postings(name, term).all_ids(), 3):
+                stored = self._reader.stored_fields(docnum)
+                for part in ("title", "lede", "body"):
+                    text = stored.get(part) or ""
+                    forms.update(m.group() for m in WORD.finditer(text) if ANALYZER.term(m.group()) == term)
             if forms:
                 typed_fold = fold(typed)
                 return max(forms, key=lambda form: (fold(form) == typed_fold, forms[form]))
