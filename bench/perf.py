@@ -267,8 +267,9 @@ def render(report: Report, systems: Sequence[str]) -> str:
                 cells.append(f"{value:,.1f} (×{value / base:.2f})")
             else:
                 cells.append(f"{value:,.1f}")
-        rows.append([metric.name, metric.unit, *cells])
-    parts = [tabulate(rows, headers=["metric", "unit", *systems], disable_numparse=True)]
+        rows.append([metric.name, metric.unit + (" ↑" if metric.higher_is_better else ""), *cells])
+    parts = ["(×: ratio to FTS5; ↑: higher is better, otherwise lower is)",
+             tabulate(rows, headers=["metric", "unit", *systems], disable_numparse=True)]
     if report.curve:
         parts.append(tabulate(sorted(report.curve.items()), headers=["seekwire documents", "warm p50 ms"],
                               floatfmt=".1f"))
