@@ -1,0 +1,127 @@
+"""The benchmark harness on a handful of in-memory articles: the peers answer as configured, and the
+relevance figures are computed right. Timings are never asserted."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import Doc, Query, answerable, percentile
+from bench.peers import engine, query_words
+from bench.relevance import Scores, first_relevant, ready
+
+DOCS = [
+    Doc("kz", "Coopération avec le Kazakhstan", "Le président a signé un accord à Astana.", lede="Un accord.",
+        agency="AFP"),
+    Doc("eco", "Économie française", "La croissance économique ralentit en France.", agency="Reuters"),
+    Doc("road", "Sécurité routière", "Les accidents sont en baisse, selon le ministère. Kazakhstan.", agency="AFP"),
+    Doc("none", "Météo", "Il pleuvra demain sur la Bretagne."),
+]
+PEERS = ["fts5", "tantivy", "whoosh"]
+
+
+def opened(name: str, directory: Path):
+    """An engine built over DOCS and open; tantivy's tests skip when it is not installed."""
+    if name == "tantivy":
+        pytest.importorskip("tantivy")
+    system = engine(name, directory / name)
+    system.build(DOCS)
+    system.open()
+    return system
+
+
+@pytest.fixture(params=PEERS)
+def peer(request, tmp_path: Path):
+    system = opened(request.param, tmp_path)
+    yield system
+    system.close()
+
+
+@pytest.fixture(params=["fts5", "tantivy", "seekwire"])
+def paging_peer(request, tmp_path: Path):
+    system = opened(request.param, tmp_path)
+    yield system
+    system.close()
+
+
+def test_query_words_drop_punctuation_and_case() -> None:
+    assert query_words("Qu'est-ce que l'OTAN ? (AND) title:x") == ["qu", "est", "ce", "que", "l", "otan", "and",
+                                                                    "title", "x"]
+
+
+def test_title_match_ranks_first(peer) -> None:
+    assert peer.search("Kazakhstan coopération")[0] == "kz"
+    assert set(peer.search("Kazakhstan")) == {"kz", "road"}
+
+
+def test_query_syntax_is_never_parsed(peer) -> None:
+    assert peer.search('"NEAR( -Kazakhstan* AND OR title:') == peer.search("near kazakhstan and or title")
+    assert peer.search("?! …") == []
+
+
+def test_accents_fold_except_in_plain_whoosh(peer) -> None:
+    found = peer.search("securite routiere")
+    assert found == ([] if peer.name == "whoosh" else ["road"])
+
+
+def test_stemming_peers_match_other_forms(peer) -> None:
+    found = peer.search("accords signés")
+    assert ("kz" in found) == (peer.name != "fts5")
+
+
+def test_pages_have_snippets_and_facets_over_all_matches(paging_peer) -> None:
+    page = paging_peer.page("Kazakhstan", k=1, facets=True)
+    assert page.ids == ["kz"] and len(page.snippets) == 1
+    assert page.facets == {"AFP": 2}
+    assert paging_peer.page("Kazakhstan").facets is None
+
+
+def test_seekwire_adapter_returns_ids(tmp_path: Path) -> None:
+    system = engine("seekwire", tmp_path / "seekwire")
+    system.build(DOCS)
+    system.open()
+    try:
+        assert system.search("Kazakhstan coopération")[0] == "kz"
+        assert system.search("?!") == []
+    finally:
+        system.close()
+
+
+def test_unknown_system_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown system"):
+        engine("lucene", tmp_path)
+
+
+def test_scores_from_ranks() -> None:
+    scores = Scores.of([1, 2, None, 4])
+    assert scores.queries == 4
+    assert scores.mrr10 == pytest.approx((1 + 0.5 + 0.25) / 4)
+    assert (scores.success1, scores.success10) == (0.25, 0.75)
+
+
+def test_first_relevant_looks_at_the_top_ten_only() -> None:
+    ranked = [f"d{i}" for i in range(1, 13)]
+    assert first_relevant(ranked, frozenset({"d3", "d5"})) == 3
+    assert first_relevant(ranked, frozenset({"d11"})) is None
+
+
+def test_answerable_drops_queries_without_their_document() -> None:
+    queries = [Query("a", "x", "exact", frozenset({"kz"})), Query("b", "y", "exact", frozenset({"gone"}))]
+    assert [q.qid for q in answerable(queries, {"kz", "eco"})] == ["a"]
+
+
+def test_percentile_is_nearest_rank() -> None:
+    samples = [5.0, 1.0, 4.0, 2.0, 3.0]
+    assert (percentile(samples, 0.5), percentile(samples, 0.95), percentile(samples, 0.0)) == (3.0, 5.0, 1.0)
+
+
+def test_kept_index_is_reused_only_for_the_same_documents(tmp_path: Path) -> None:
+    system = engine("fts5", tmp_path / "fts5")
+    assert ready(system, DOCS, keep=True) is not None
+    assert ready(system, DOCS, keep=True) is None
+    assert ready(system, DOCS[:2], keep=True) is not None
+    assert ready(system, DOCS[:2], keep=False) is not None
