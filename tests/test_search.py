@@ -287,3 +287,8 @@ def test_cli_filters_facets_and_batch(run, news: Path) -> None:
 def test_a_question_mark_is_punctuation_not_a_wildcard(searcher) -> None:
     results = searcher.search("Où sont les inondations ?")
     assert ids(results) == ["a6"]
+
+
+def test_a_hyphen_inside_a_word_joins_a_compound_it_does_not_exclude(searcher) -> None:
+    assert ids(searcher.search("Da-Nang")) == ["a6"]
+    assert ids(searcher.search("Vietnam -Hué")) == []

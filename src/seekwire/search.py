@@ -233,7 +233,8 @@ class Searcher:
             parser.remove_plugin_class(qparser.WildcardPlugin)
             parser.add_plugin(StarWildcardPlugin())
             parser.add_plugin(qparser.FieldAliasPlugin({"text": ["body", "lede"]}))
-            parser.add_plugin(qparser.PlusMinusPlugin())
+            # `+word` and `-word` only at the start of a word: "vice-Roi" and "Saint-Arnaud" are compounds.
+            parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
             parser.add_plugin(qparser.FuzzyTermPlugin())
             self._parsers[boost] = parser
         return self._parsers[boost]

@@ -70,7 +70,9 @@ class Speller:
                         if close != term:
                             candidates[close] = max(candidates[close],
                                                     self._reader.doc_frequency(fieldname, close))
-            for word in typed:
+            # Stemming the one-edit variants of the typed word is the costly search: keep it for words the
+            # index has never seen.
+            for word in typed if not own else ():
                 for variant in _edits(fold(word)):
                     close = normalize(variant)
                     if close and close != term and close not in candidates:
