@@ -198,7 +198,7 @@ def test_wildcard_expansion_is_bounded(searcher, monkeypatch: pytest.MonkeyPatch
         ("date:hier", "bad date"),
         ("date:[2023 TO", "unclosed date range"),
         ("-agency:afp", "cannot be negated"),
-        ("x" * 10_001, "limit is 10000"),
+        ("x" * 50_001, "limit is 50000"),
     ],
 )
 def test_malformed_queries_are_explained(searcher, query: str, message: str) -> None:

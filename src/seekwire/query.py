@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields
 from seekwire.errors import QuerySyntaxError
 
 # Longest query accepted: far beyond any typed query, short enough that parsing cannot stall.
-MAX_QUERY_CHARS = 10_000
+MAX_QUERY_CHARS = 50_000
 
 TEXT_FIELD_NAMES = ("title", "body", "lede")
 FILTER_FIELDS = {
