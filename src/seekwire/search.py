@@ -83,10 +83,6 @@ class Searcher:
     def close(self) -> None:
         self._searcher.close()
 
-    @property
-    def doc_count(self) -> int:
-        return self._searcher.doc_count()
-
     def search(
         self,
         text: str = "",
