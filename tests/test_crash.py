@@ -257,7 +257,7 @@ def test_garbage_inside_a_segment_is_a_corrupt_index_error(tmp_path: Path, share
                 reader = searcher.reader()
                 for _ in reader.all_stored_fields():
                     pass
-                for term in reader.lexicon("body"):
-                    list(reader.postings("body", term).all_ids())
+                for term in reader.lexicon("text"):
+                    list(reader.postings("text", term).all_ids())
         finally:
             searcher.close()
