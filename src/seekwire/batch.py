@@ -12,17 +12,12 @@ from collections.abc import Callable, Iterable
 
 from seekwire.errors import SeekwireError
 from seekwire.output import results_record, to_json
-from seekwire.query import Filters, parse_date_bound
+from seekwire.query import FILTER_FIELDS, Filters, parse_date_bound
 from seekwire.search import Searcher
 
-LIST_KEYS = {
-    "agency": "agencies", "agencies": "agencies",
-    "person": "persons", "persons": "persons",
-    "place": "places", "places": "places",
-    "org": "organizations", "organization": "organizations", "organizations": "organizations",
-    "entity": "entities", "entities": "entities",
-    "publisher": "publishers", "publishers": "publishers",
-}
+# Filter names as the query language spells them (agency, person…), and as Filters' own attributes.
+LIST_KEYS = {**{name: field for name, field in FILTER_FIELDS.items() if field != "date"},
+             **{field: field for field in FILTER_FIELDS.values() if field != "date"}}
 OPTION_KEYS = {"sort", "limit", "offset", "facet_limit"}
 
 
