@@ -9,14 +9,17 @@ find the documents credited to "Xinhua".
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import chain
 
+import numpy as np
 from whoosh import columns
 from whoosh.reading import IndexReader
 
 from seekwire.analysis import fold
-from seekwire.postings import term_docs
+from seekwire.columns import numeric_column
+from seekwire.postings import NO_DOCS, term_docs
 from seekwire.results import FacetCount
 from seekwire.schema import FACET_FIELDS
 
@@ -32,22 +35,40 @@ DATE_FACETS = ("years", "months")
 ALL_FACETS = (*LIST_FACETS, *DATE_FACETS)
 # A match set of at least 1/WHOLE_COLUMN_SHARE of the index makes decoding whole columns worth it.
 WHOLE_COLUMN_SHARE = 8
-# The day column's value for a document without a date (the column default): larger than any YYYYMMDD.
+# Days are YYYYMMDD; an undated document has the day column's default, larger than any of them.
 NO_DAY = 99991231
 
 
+@dataclass
+class _ValueLists:
+    """A list facet decoded for every document: the distinct values, and each document's value numbers
+    (document d's are `numbers[starts[d]:starts[d + 1]]`)."""
+
+    names: list[str]
+    numbers: np.ndarray
+    starts: np.ndarray
+
+    def counts(self, docs: np.ndarray) -> np.ndarray:
+        """How many of `docs` carry each value."""
+        chosen = np.zeros(len(self.starts) - 1, dtype=bool)
+        chosen[docs] = True
+        return np.bincount(self.numbers[np.repeat(chosen, np.diff(self.starts))], minlength=len(self.names))
+
+
 class FacetReader:
-    """Facet counts and value lookups over one open index reader."""
+    """Facet counts and value lookups over one open index reader. Document sets are ascending numpy arrays
+    of document numbers."""
 
     def __init__(self, reader: IndexReader):
         self._reader = reader
         self._columns: dict[str, object] = {}
-        self._whole: dict[str, list] = {}
+        self._lists: dict[str, _ValueLists] = {}
+        self._days: np.ndarray | None = None
         self._folded: dict[str, dict[str, list[str]]] = {}
 
     def column(self, fieldname: str):
         """A column reader over every segment. Whoosh's own skips segments that never wrote the column (a
-        segment of undated documents has no day column), which shifts the document numbers of the rest."""
+        segment without entities has no persons column), which shifts the document numbers of the rest."""
         if fieldname not in self._columns:
             fieldobj = self._reader.schema[fieldname]
             parts, offsets = [], []
@@ -62,35 +83,48 @@ class FacetReader:
             self._columns[fieldname] = parts[0] if len(parts) == 1 else columns.MultiColumnReader(parts, offsets)
         return self._columns[fieldname]
 
-    def values(self, fieldname: str, docnums: Collection[int]) -> list:
-        """The column values of `docnums`, in the same order.
+    def days(self, docs: np.ndarray) -> np.ndarray:
+        """Each document's date as YYYYMMDD, greater than NO_DAY when it has none."""
+        if self._days is None:
+            self._days = numeric_column(self._reader, "day")
+        return self._days[docs]
 
-        When a match set covers a good share of the index, the whole column is decoded once and kept: a
-        searcher answering many queries (warm use, batches) then counts facets with list lookups only.
-        """
-        whole = self._whole.get(fieldname)
-        if whole is None and len(docnums) * WHOLE_COLUMN_SHARE >= self._reader.doc_count_all():
-            column = self.column(fieldname)
-            whole = self._whole[fieldname] = [column[d] for d in range(self._reader.doc_count_all())]
-        if whole is not None:
-            return list(map(whole.__getitem__, docnums))
-        column = self.column(fieldname)
-        return [column[d] for d in docnums]
-
-    def days(self, docnums: Collection[int]) -> dict[int, int | None]:
-        """Each document's date as YYYYMMDD, or None when undated."""
-        return {d: (day if day <= NO_DAY else None) for d, day in zip(docnums, self.values("day", docnums))}
-
-    def count(self, name: str, docnums: Collection[int], limit: int | None) -> list[FacetCount]:
-        """The `limit` most frequent values of facet `name` among `docnums` (all with None)."""
-        if name in LIST_FACETS:
-            counts = Counter(chain.from_iterable(self.values(LIST_FACETS[name], docnums)))
-            ranked = sorted(counts.items(), key=lambda item: (-item[1], fold(item[0])))
+    def count(self, name: str, docs: np.ndarray, limit: int | None) -> list[FacetCount]:
+        """The `limit` most frequent values of facet `name` among `docs` (all with None)."""
+        if name in DATE_FACETS:
+            days = self.days(docs)
+            keys, counts = np.unique(days[days <= NO_DAY] // (10000 if name == "years" else 100), return_counts=True)
+            ranked = sorted(((_date_label(str(k)), int(c)) for k, c in zip(keys, counts)), reverse=True)
+            return [FacetCount(value, count) for value, count in ranked[:limit]]
+        fieldname = LIST_FACETS[name]
+        if fieldname in self._lists or len(docs) * WHOLE_COLUMN_SHARE >= self._reader.doc_count_all():
+            lists = self._value_lists(fieldname)
+            counts = lists.counts(docs)
+            present = np.flatnonzero(counts)
+            if limit is not None and len(present) > limit:
+                # Only values that can make the first `limit` (ties included) are sorted by name.
+                kth = np.partition(counts[present], len(present) - limit)[len(present) - limit]
+                present = present[counts[present] >= kth]
+            items = [(lists.names[i], int(counts[i])) for i in present]
         else:
-            scale = 10000 if name == "years" else 100
-            counts = Counter(day // scale for day in self.values("day", docnums) if day <= NO_DAY)
-            ranked = sorted(((_date_label(str(k)), c) for k, c in counts.items()), reverse=True)
+            column = self.column(fieldname)
+            items = list(Counter(chain.from_iterable(column[d] for d in docs.tolist())).items())
+        ranked = sorted(items, key=lambda item: (-item[1], fold(item[0])))
         return [FacetCount(value, count) for value, count in ranked[:limit]]
+
+    def _value_lists(self, fieldname: str) -> _ValueLists:
+        """Decode a list column once for every document: a searcher answering many queries (warm use,
+        batches) then counts with array operations only."""
+        if fieldname not in self._lists:
+            numbering: dict[str, int] = {}
+            numbers: list[int] = []
+            starts = [0]
+            for values in self.column(fieldname):
+                numbers.extend(numbering.setdefault(value, len(numbering)) for value in values)
+                starts.append(len(numbers))
+            self._lists[fieldname] = _ValueLists(list(numbering), np.array(numbers, dtype=np.int64),
+                                                 np.array(starts, dtype=np.int64))
+        return self._lists[fieldname]
 
     def resolve(self, fieldname: str, value: str) -> list[str]:
         """The canonical values of a facet field that `value` names, ignoring case and accents."""
@@ -103,12 +137,10 @@ class FacetReader:
             self._folded[fieldname] = folded
         return self._folded[fieldname].get(fold(value.strip()), [])
 
-    def docs_with(self, fieldname: str, values: Iterable[str]) -> set[int]:
+    def docs_with(self, fieldname: str, values: Iterable[str]) -> np.ndarray:
         """Documents carrying any of these exact values."""
-        docs: set[int] = set()
-        for value in values:
-            docs |= term_docs(self._reader, fieldname, value)
-        return docs
+        found = [term_docs(self._reader, fieldname, value) for value in values]
+        return np.unique(np.concatenate(found)) if found else NO_DOCS
 
 
 def _date_label(key: str) -> str:

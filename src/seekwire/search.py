@@ -2,12 +2,14 @@
 
 Nothing from Whoosh leaves this module and its helpers: callers get `Results`, `Hit`s and `Article`s. The
 match set is computed once per query — it gives the total, the facet counts and, for date order, the order —
-and only the page of hits shown is ever scored in full, read and highlighted (Whoosh's grouped and reversed
-searches load every hit, which a query matching 30,000 documents cannot afford).
+and only the page of hits shown is read and highlighted (Whoosh's grouped and reversed searches load every
+hit, which a query matching 30,000 documents cannot afford). Document sets are ascending numpy arrays of
+document numbers.
 
-Natural queries are OR queries with a coordination factor: every word may match, and each word a document
-lacks lowers its score, so documents with all the words come first but a word that matches nothing does not
-empty the result. Misspelt words are searched together with their close, frequent neighbours (spelling.py).
+Natural queries are OR queries: every word may match, and the BM25 weight of each word a document contains
+adds up, so documents with all the words come first but a word that matches nothing does not empty the
+result. They are scored in numpy (ranking.py); other shapes by Whoosh. Misspelt words are searched together
+with their close, frequent neighbours (spelling.py).
 """
 
 from __future__ import annotations
@@ -15,17 +17,19 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import islice
 
-from whoosh import qparser, query as wq, scoring
+import numpy as np
+from whoosh import qparser, query as wq
 from whoosh.query import Query
 
-from seekwire import storage
+from seekwire import ranking, storage
 from seekwire.analysis import ANALYZER, WORD, fold, terms
 from seekwire.article import Article
+from seekwire.columns import live_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
-from seekwire.facets import ALL_FACETS, LIST_FACETS, FacetReader
-from seekwire.postings import or_docs
+from seekwire.facets import ALL_FACETS, LIST_FACETS, NO_DAY, FacetReader
 from seekwire.query import Filters, parse
 from seekwire.results import FacetCount, Hit, Results, Stats
 from seekwire.schema import ENTITY_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, article_from_stored, day_number
@@ -61,16 +65,31 @@ class StarWildcardPlugin(qparser.WildcardPlugin):
     expr = r"(?P<text>\*)"
 
 
+@dataclass
+class _Match:
+    """What a query matches: the ranked query (None without words), its documents, the documents the filters
+    allow (None without filters), every document's score when the query is natural (else None, and Whoosh
+    scores the page), and a spelling suggestion."""
+
+    engine: Query | None
+    docs: np.ndarray
+    allowed: np.ndarray | None
+    scores: np.ndarray | None
+    suggestion: str | None
+
+
 class Searcher:
     """An open index, ready to answer many queries (open it once, search many times)."""
 
     def __init__(self, index_dir: str | os.PathLike):
         self.index_dir = os.fspath(index_dir)
-        self._searcher = storage.open_searcher(index_dir, weighting=scoring.BM25F())
+        self._searcher = storage.open_searcher(index_dir, weighting=ranking.weighting())
         # Whoosh reads segment files lazily: damage can surface at any later call, as one clear error.
         self._guard = storage.IndexErrors(index_dir)
         self._reader = self._searcher.reader()
         self._facets = FacetReader(self._reader)
+        self._ranker = ranking.Ranker(self._searcher)
+        self._live: np.ndarray | None = None
         self._speller = Speller(self._reader, TEXT_FIELDS)
         self._parsers: dict[float, qparser.QueryParser] = {}
 
@@ -110,24 +129,23 @@ class Searcher:
         notes: list[str] = []
         text = text if syntax else plain_words(text)
         with self._guard:
-            engine, matched, allowed, suggestion = self._match(text, filters, notes)
-            if engine is None and sort == "relevance":
+            match = self._match(text, filters, notes)
+            if match.engine is None and sort == "relevance":
                 sort = "-date"
-            page = self._page(engine, matched, allowed, sort, offset, limit)
-            terms = self._highlight_terms(engine)
+            page = self._page(match, sort, offset, limit)
+            terms = self._highlight_terms(match.engine)
             hits = [self._hit(rank, docnum, score, terms, snippets)
                     for rank, (docnum, score) in enumerate(page, start=offset + 1)]
-            counts = self._count(matched, ALL_FACETS, facet_limit) if facets else {}
-        return Results(query=text, total=len(matched), offset=offset, limit=limit, sort=sort, hits=hits,
-                       facets=counts, suggestion=suggestion, notes=notes)
+            counts = self._count(match.docs, ALL_FACETS, facet_limit) if facets else {}
+        return Results(query=text, total=len(match.docs), offset=offset, limit=limit, sort=sort, hits=hits,
+                       facets=counts, suggestion=match.suggestion, notes=notes)
 
     def facet(self, name: str, text: str = "", filters: Filters | None = None) -> list[FacetCount]:
         """Every value of one facet with its count over the documents matching `text` and `filters`."""
         if name not in ALL_FACETS:
             raise QuerySyntaxError(f"unknown facet {name!r} — facets are {', '.join(ALL_FACETS)}")
         with self._guard:
-            _, matched, _, _ = self._match(text, filters, [])
-            return self._facets.count(name, matched, None)
+            return self._facets.count(name, self._match(text, filters, []).docs, None)
 
     def similar(self, doc_id: str, *, limit: int = 10, snippets: bool = True) -> Results:
         """Documents most like `doc_id`: its most salient words (against the whole index) and its entities."""
@@ -166,16 +184,17 @@ class Searcher:
     def stats(self, facet_limit: int = 10) -> Stats:
         """Size, date range and the most frequent facet values of the whole index."""
         with self._guard:
-            docs = list(self._reader.all_doc_ids())
-            days = [d for d in self._facets.days(docs).values() if d is not None]
-            facets = self._count(set(docs), (*LIST_FACETS, "years"), facet_limit)
+            docs = self._live_docs()
+            days = self._facets.days(docs)
+            days = days[days <= NO_DAY]
+            facets = self._count(docs, (*LIST_FACETS, "years"), facet_limit)
         generation = storage.current_generation(self.index_dir)
         size = sum(p.stat().st_size for p in generation.iterdir() if p.is_file())
         return Stats(
             index=self.index_dir,
             documents=len(docs),
-            first_date=_iso_day(min(days)) if days else None,
-            last_date=_iso_day(max(days)) if days else None,
+            first_date=_iso_day(int(days.min())) if len(days) else None,
+            last_date=_iso_day(int(days.max())) if len(days) else None,
             undated=len(docs) - len(days),
             size_bytes=size,
             schema_version=SCHEMA_VERSION,
@@ -184,23 +203,29 @@ class Searcher:
 
     # Building the query
 
-    def _match(self, text: str, filters: Filters | None,
-               notes: list[str]) -> tuple[Query | None, set[int], set[int] | None, str | None]:
-        """The ranked query (None without words), every matching document, the documents the filters allow
-        (None without filters), and a spelling suggestion."""
+    def _match(self, text: str, filters: Filters | None, notes: list[str]) -> _Match:
         parsed = parse(text)
         filters = parsed.filters.merge(filters) if filters else parsed.filters
         engine, suggestion = self._engine_query(parsed.text, notes)
         allowed = self._allowed(filters, notes)
+        scores = None
         if engine is None:
-            matched = allowed if allowed is not None else set(self._reader.all_doc_ids())
+            docs = allowed if allowed is not None else self._live_docs()
         else:
-            matched = or_docs(self._reader, engine)
-            if matched is None:
-                matched = set(engine.docs(self._searcher))
+            natural = ranking.weighted_terms(engine, TEXT_FIELDS)
+            if natural is not None:
+                scored = self._ranker.score(natural)
+                docs, scores = scored.docs, scored.scores
+            else:
+                docs = np.unique(np.fromiter(engine.docs(self._searcher), dtype=np.int64))
             if allowed is not None:
-                matched &= allowed
-        return engine, matched, allowed, suggestion
+                docs = np.intersect1d(docs, allowed, assume_unique=True)
+        return _Match(engine, docs, allowed, scores, suggestion)
+
+    def _live_docs(self) -> np.ndarray:
+        if self._live is None:
+            self._live = live_docs(self._reader)
+        return self._live
 
     def _engine_query(self, text: str, notes: list[str]) -> tuple[Query | None, str | None]:
         """The ranked part of the query as a Whoosh query (None without words) and a spelling suggestion."""
@@ -252,10 +277,7 @@ class Searcher:
         if isinstance(node, wq.Or) and any(isinstance(child, wq.Not) for child in node.subqueries):
             # "a NOT b" parses as an OR with a negated clause, which every document without b would match.
             node = _exclude_negated(node)
-        rewritten = node.apply(lambda child: self._rewrite(child, notes, corrections, typed))
-        if isinstance(node, wq.Or):
-            rewritten.scale = node.scale  # Whoosh's apply() drops the coordination factor
-        return rewritten
+        return node.apply(lambda child: self._rewrite(child, notes, corrections, typed))
 
     def _expand(self, node: Query, notes: list[str]) -> Query:
         """A prefix or wildcard as an OR of at most MAX_EXPANSION terms, the most frequent."""
@@ -303,53 +325,60 @@ class Searcher:
 
     # Filtering, ordering, counting
 
-    def _allowed(self, filters: Filters, notes: list[str]) -> set[int] | None:
+    def _allowed(self, filters: Filters, notes: list[str]) -> np.ndarray | None:
         """Documents passing every filter (None when there are no filters)."""
         if not filters:
             return None
-        allowed: set[int] | None = None
+        allowed: np.ndarray | None = None
         for option, (fieldnames, label) in FILTER_OPTIONS.items():
             values = getattr(filters, option)
             if not values:
                 continue
-            docs: set[int] = set()
+            found: list[np.ndarray] = []
             for value in values:
-                found = False
-                for fieldname in fieldnames:
-                    names = self._facets.resolve(fieldname, value)
-                    found = found or bool(names)
-                    docs |= self._facets.docs_with(fieldname, names)
-                if not found:
+                names = {fieldname: self._facets.resolve(fieldname, value) for fieldname in fieldnames}
+                if not any(names.values()):
                     notes.append(f"no document has {label} {value!r}")
-            allowed = docs if allowed is None else allowed & docs
+                found += [self._facets.docs_with(fieldname, known) for fieldname, known in names.items()]
+            docs = np.unique(np.concatenate(found))
+            allowed = docs if allowed is None else np.intersect1d(allowed, docs, assume_unique=True)
         if filters.since or filters.until:
-            low = day_number(filters.since) if filters.since else None
-            high = day_number(filters.until) if filters.until else None
-            dated = set(wq.NumericRange("day", low, high).docs(self._searcher))
-            allowed = dated if allowed is None else allowed & dated
+            live = self._live_docs()
+            days = self._facets.days(live)
+            inside = days <= NO_DAY
+            if filters.since:
+                inside &= days >= day_number(filters.since)
+            if filters.until:
+                inside &= days <= day_number(filters.until)
+            dated = live[inside]
+            allowed = dated if allowed is None else np.intersect1d(allowed, dated, assume_unique=True)
         return allowed
 
-    def _page(self, engine: Query | None, matched: set[int], allowed: set[int] | None, sort: str, offset: int,
-              limit: int) -> list[tuple[int, float | None]]:
+    def _page(self, match: _Match, sort: str, offset: int, limit: int) -> list[tuple[int, float | None]]:
         """The (docnum, score) pairs of the page shown."""
-        if not limit or not matched:
+        if not limit or not len(match.docs):
             return []
         if sort == "relevance":
-            results = self._searcher.search(engine, filter=allowed, limit=offset + limit)
+            if match.scores is not None:
+                return ranking.top(match.docs, match.scores, offset + limit)[offset:]
+            allowed = set(match.allowed.tolist()) if match.allowed is not None else None
+            results = self._searcher.search(match.engine, filter=allowed, limit=offset + limit)
             return [(hit.docnum, hit.score) for hit in results[offset : offset + limit]]
-        days = self._facets.days(matched)
-        newest_first = sort == "-date"
-        # Undated documents come last in both directions.
-        order = sorted(matched, key=lambda d: (days[d] is None, -(days[d] or 0) if newest_first else days[d] or 0, d))
-        chosen = order[offset : offset + limit]
-        scores = {}
-        if engine is not None:
-            scored = self._searcher.search(engine, filter=set(chosen), limit=len(chosen))
-            scores = {hit.docnum: hit.score for hit in scored}
+        days = self._facets.days(match.docs)
+        # Undated documents come last in both directions; equal days in document order.
+        undated = days > NO_DAY
+        order = np.lexsort((match.docs, -days if sort == "-date" else days, undated))
+        chosen = match.docs[order[offset : offset + limit]].tolist()
+        if match.engine is None:
+            return [(d, None) for d in chosen]
+        if match.scores is not None:
+            return [(d, float(match.scores[d])) for d in chosen]
+        scored = self._searcher.search(match.engine, filter=set(chosen), limit=len(chosen))
+        scores = {hit.docnum: hit.score for hit in scored}
         return [(d, scores.get(d)) for d in chosen]
 
-    def _count(self, matched: set[int], names, limit: int | None) -> dict[str, list[FacetCount]]:
-        return {name: self._facets.count(name, matched, limit) for name in names}
+    def _count(self, docs: np.ndarray, names, limit: int | None) -> dict[str, list[FacetCount]]:
+        return {name: self._facets.count(name, docs, limit) for name in names}
 
     # Hits
 

@@ -1,0 +1,125 @@
+"""Scoring natural queries in numpy must give Whoosh's own BM25F scores, match set and order.
+
+The index here has several segments and deleted documents, the cases where document numbers and statistics
+are easiest to get wrong; the queries are arbitrary ORs of boosted terms over both text fields.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index, query as wq
+
+from seekwire.analysis import ANALYZER
+from seekwire.columns import field_lengths, live_docs, numeric_column
+from seekwire.facets import WHOLE_COLUMN_SHARE, FacetReader
+from seekwire.ranking import Ranker, WeightedTerm, top, weighted_terms, weighting
+from seekwire.schema import TEXT_FIELDS, build_schema
+
+WORDS = ("coopération Kazakhstan Chine économie énergie pétrole accord sommet ministre président élection "
+         "vote Hanoï Alger Maroc port récolte riz croissance banque").split()
+TERMS = sorted({ANALYZER.term(word) for word in WORDS})
+AGENCIES = ("Xinhua", "AFP", "VNA", "APS")
+
+
+def _document(rng: random.Random, number: int) -> dict:
+    def words(low: int, high: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high)))
+
+    doc = {"id": f"d{number}", "path": f"d{number}.txt", "title": words(1, 6), "text": words(0, 120),
+           "agencies": rng.sample(AGENCIES, rng.randint(0, 2))}
+    if rng.random() < 0.8:  # some documents are undated
+        doc["day"] = 20230000 + rng.randint(1, 12) * 100 + rng.randint(1, 28)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory):
+    """A Whoosh searcher over three segments, with documents deleted from two of them."""
+    directory = tmp_path_factory.mktemp("ranking")
+    ix = whoosh_index.create_in(directory, build_schema())
+    rng = random.Random(7)
+    number = 0
+    for _ in range(3):
+        with ix.writer(merge=False) as writer:
+            for _ in range(40):
+                writer.add_document(**_document(rng, number))
+                number += 1
+    with ix.writer(merge=False) as writer:
+        for doomed in (3, 17, 55, 56, 101):
+            writer.delete_by_term("id", f"d{doomed}")
+    searcher = ix.searcher(weighting=weighting())
+    assert len(searcher.reader().leaf_readers()) == 3 and searcher.reader().has_deletions()
+    yield searcher
+    searcher.close()
+
+
+def _whoosh_scores(searcher, query: wq.Query) -> dict[int, float]:
+    return {hit.docnum: hit.score for hit in searcher.search(query, limit=None, optimize=False)}
+
+
+query_terms = st.lists(
+    st.tuples(st.sampled_from(TEXT_FIELDS), st.sampled_from(TERMS), st.sampled_from((0.5, 0.8, 1.0, 4.0))),
+    min_size=1, max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query_terms, st.sampled_from((1.0, 2.0)))
+def test_scores_equal_whooshs(searcher, chosen, outer_boost) -> None:
+    # Normalised as the query parser leaves it (Whoosh ignores the boost of an OR with a single clause).
+    query = wq.Or([wq.Term(field, text, boost=boost) for field, text, boost in chosen], boost=outer_boost).normalize()
+    terms = weighted_terms(query, TEXT_FIELDS)
+    assert terms is not None
+    scored = Ranker(searcher).score(terms)
+    expected = _whoosh_scores(searcher, query)
+    assert scored.docs.tolist() == sorted(expected)
+    assert np.allclose(scored.scores[scored.docs], [expected[d] for d in scored.docs], rtol=1e-12, atol=0)
+    ranked = top(scored.docs, scored.scores, 5)
+    assert [d for d, _ in ranked] == sorted(expected, key=lambda d: (-round(expected[d], 9), d))[:5]
+
+
+def test_a_nested_or_multiplies_the_boosts() -> None:
+    query = wq.Or([wq.Term("title", "a", boost=4.0), wq.Or([wq.Term("text", "b", boost=0.8)], boost=0.5)])
+    assert weighted_terms(query, TEXT_FIELDS) == [WeightedTerm("title", "a", 4.0), WeightedTerm("text", "b", 0.4)]
+
+
+@pytest.mark.parametrize("query", [
+    wq.And([wq.Term("text", "a"), wq.Term("text", "b")]),
+    wq.Phrase("text", ["a", "b"]),
+    wq.Or([wq.Term("text", "a"), wq.Not(wq.Term("text", "b"))]),
+    wq.Or([wq.Term("text", "a"), wq.Term("agencies", "AFP")]),
+    wq.Or([wq.Term("text", "a"), wq.Term("text", "b")], minmatch=2),
+])
+def test_other_shapes_are_left_to_whoosh(query: wq.Query) -> None:
+    assert weighted_terms(query, TEXT_FIELDS) is None
+
+
+def test_columns_agree_with_whooshs_per_document_reads(searcher) -> None:
+    reader = searcher.reader()
+    live = live_docs(reader)
+    assert live.tolist() == list(reader.all_doc_ids())
+    for field in TEXT_FIELDS:
+        lengths = field_lengths(reader, field)
+        assert [lengths[d] for d in live] == [searcher.doc_field_length(d, field, 0) or 0 for d in live]
+    days = numeric_column(reader, "day")
+    column = reader.column_reader("day")
+    assert [days[d] for d in live] == [column[d] for d in live]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_facet_counts_do_not_depend_on_how_the_column_is_read(searcher, data) -> None:
+    """Small match sets read documents one by one, large ones the whole column: the counts are the same."""
+    live = live_docs(searcher.reader())
+    small = st.sets(st.sampled_from(live.tolist()), max_size=len(live) // WHOLE_COLUMN_SHARE - 1)
+    docs = np.array(sorted(data.draw(small)), dtype=np.int64)
+    one_by_one, whole = FacetReader(searcher.reader()), FacetReader(searcher.reader())
+    whole.count("agencies", live, None)  # decodes the whole column
+    assert one_by_one.count("agencies", docs, 3) == whole.count("agencies", docs, 3)
+    assert one_by_one.count("agencies", docs, None) == whole.count("agencies", docs, None)
