@@ -13,10 +13,13 @@ too, but "rotues" and "routes" become "rotu" and "rout", one transposition.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
-from itertools import islice
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
+from whoosh.automata import lev
 from whoosh.reading import IndexReader
 
 from seekwire.analysis import ANALYZER, WORD, fold, normalize
@@ -46,6 +49,7 @@ class Speller:
         self._reader = reader
         self._fields = fields
         self._cache: dict[str, list[Correction]] = {}
+        self._lexicon: dict[tuple[str, str], list[str]] = {}
 
     def doc_frequency(self, term: str) -> int:
         return max(self._reader.doc_frequency(f, term) for f in self._fields)
@@ -62,25 +66,44 @@ class Speller:
         if own <= RARE_DOCS and len(term) >= 4 and not term.isdigit():
             maxdist = 2 if len(term) >= LONG_WORD else 1
             candidates = Counter()
+            automaton = lev.levenshtein_automaton(term, maxdist, PREFIX).to_dfa()
             for fieldname in self._fields:
-                # Per segment: a segment reader walks its term index with a Levenshtein automaton, the
-                # multi-segment reader would compute the distance to every term with the same first letter.
-                for leaf, _ in self._reader.leaf_readers():
-                    for close in leaf.terms_within(fieldname, term, maxdist, prefix=PREFIX):
-                        if close != term:
-                            candidates[close] = max(candidates[close],
-                                                    self._reader.doc_frequency(fieldname, close))
+                for close in _accepted(automaton, self._terms_from(fieldname, term[:PREFIX])):
+                    if close != term:
+                        candidates[close] = max(candidates[close], self._reader.doc_frequency(fieldname, close))
             # Stemming the one-edit variants of the typed word is the costly search: keep it for words the
             # index has never seen.
             for word in typed if not own else ():
                 for variant in _edits(fold(word)):
                     close = normalize(variant)
-                    if close and close != term and close not in candidates:
+                    if close and close != term and close not in candidates and self._known(close):
                         candidates[close] = self.doc_frequency(close)
             threshold = RATIO * own if own else 1
-            found = [Correction(term, close, docs) for close, docs in candidates.most_common() if docs >= threshold]
+            ranked = sorted(candidates.items(), key=lambda item: (-item[1], item[0]))  # ties in term order
+            found = [Correction(term, close, docs) for close, docs in ranked if docs >= threshold]
         self._cache[term] = found
         return found
+
+    def _terms_from(self, fieldname: str, prefix: str) -> list[str]:
+        """The field's terms that start with `prefix`, sorted, over every segment. Whoosh's own automaton
+        walk binary-searches the term file on disk, several reads per step; one pass over a letter's terms,
+        kept for the searcher's life, makes every later walk a bisection in memory."""
+        key = (fieldname, prefix)
+        if key not in self._lexicon:
+            found = set()
+            for leaf, _ in self._reader.leaf_readers():
+                found.update(leaf.expand_prefix(fieldname, prefix))
+            self._lexicon[key] = sorted(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
+        return self._lexicon[key]
+
+    def _known(self, term: str) -> bool:
+        """Whether any of the fields has this term."""
+        for fieldname in self._fields:
+            terms = self._terms_from(fieldname, term[:PREFIX])
+            i = bisect_left(terms, term)
+            if i < len(terms) and terms[i] == term:
+                return True
+        return False
 
     def surface(self, term: str, typed: str) -> str:
         """How `term` is written in the articles: the form closest to what was typed, found in a few documents
@@ -103,6 +126,24 @@ class Speller:
 
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _accepted(automaton, terms: list[str]) -> Iterator[str]:
+    """The terms of a sorted list that a Levenshtein automaton accepts: from each term, jump to the next
+    string the automaton could accept (Whoosh's walk, over a list in memory)."""
+    if not terms:
+        return
+    i = 0
+    match = automaton.next_valid_string(terms[0])
+    while match:
+        i = bisect_left(terms, match, i)
+        if i == len(terms):
+            return
+        if terms[i] == match:
+            yield match
+            match = automaton.next_valid_string(match + "\0")
+        else:
+            match = automaton.next_valid_string(terms[i])
 
 
 def _edits(word: str) -> set[str]:

@@ -1,0 +1,28 @@
+"""The in-memory walk of a Levenshtein automaton over sorted terms finds exactly the terms within reach."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from whoosh.automata import lev
+
+from seekwire.spelling import PREFIX, _accepted
+
+words = st.text(alphabet="abcé", min_size=1, max_size=7)
+
+
+def distance(a: str, b: str) -> int:
+    """Plain Levenshtein distance (insertions, deletions, substitutions)."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
+
+
+@given(st.sets(words, max_size=40), words, st.sampled_from((1, 2)))
+def test_the_walk_finds_every_term_within_reach_and_no_other(terms, word, maxdist) -> None:
+    automaton = lev.levenshtein_automaton(word, maxdist, PREFIX).to_dfa()
+    found = list(_accepted(automaton, sorted(terms)))
+    assert found == sorted(t for t in terms if t[:PREFIX] == word[:PREFIX] and distance(t, word) <= maxdist)
