@@ -6,8 +6,8 @@ are easiest to get wrong; the queries are arbitrary ORs of boosted terms over bo
 
 from __future__ import annotations
 
+import math
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +18,17 @@ from whoosh import index as whoosh_index, query as wq
 from seekwire.analysis import ANALYZER
 from seekwire.columns import field_lengths, live_docs, numeric_column
 from seekwire.facets import WHOLE_COLUMN_SHARE, FacetReader
-from seekwire.ranking import Ranker, WeightedTerm, top, weighted_terms, weighting
+from seekwire.ranking import (
+    B,
+    COMBINED_TITLE_WEIGHT,
+    INFLECTION_WEIGHT,
+    K1,
+    Ranker,
+    WeightedTerm,
+    top,
+    weighted_terms,
+    weighting,
+)
 from seekwire.schema import TEXT_FIELDS, build_schema
 
 WORDS = ("coopération Kazakhstan Chine économie énergie pétrole accord sommet ministre président élection "
@@ -123,3 +133,53 @@ def test_facet_counts_do_not_depend_on_how_the_column_is_read(searcher, data) ->
     whole.count("agencies", live, None)  # decodes the whole column
     assert one_by_one.count("agencies", docs, 3) == whole.count("agencies", docs, 3)
     assert one_by_one.count("agencies", docs, None) == whole.count("agencies", docs, None)
+
+
+def _reference_combined(searcher, text: str, related: list[str], query_weight: float) -> dict[int, float]:
+    """BM25F with the fields combined, one document at a time through Whoosh's public API."""
+    reader = searcher.reader()
+    frequency: dict[int, float] = {}
+    for field in TEXT_FIELDS:
+        boost = reader.schema[field].format.field_boost
+        average = searcher.avg_field_length(field)
+        for term, weight in [(text, 1.0)] + [(other, INFLECTION_WEIGHT) for other in related]:
+            if not reader.doc_frequency(field, term):
+                continue
+            postings = reader.postings(field, term)
+            while postings.is_active():
+                doc = postings.id()
+                length = searcher.doc_field_length(doc, field)
+                norm = (1 - B) + B * length / average
+                title = COMBINED_TITLE_WEIGHT if field == "title" else 1.0
+                frequency[doc] = frequency.get(doc, 0.0) + title * weight * postings.weight() / boost / norm
+                postings.next()
+    n = reader.doc_count_all()
+    if related:
+        df = len(frequency)
+    else:
+        df = reader.doc_frequency("text", text) or reader.doc_frequency("title", text)
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return {doc: query_weight * idf * f * (K1 + 1) / (f + K1) for doc, f in frequency.items()}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(TERMS), st.lists(st.sampled_from(TERMS), max_size=2, unique=True), st.sampled_from((0.8, 1.0)))
+def test_combined_fields_score_as_bm25f(searcher, text, related, query_weight) -> None:
+    related = [other for other in related if other != text]
+    terms = [WeightedTerm(field, text, query_weight) for field in TEXT_FIELDS]
+    scored = Ranker(searcher).score(terms, combined=True, related={text: related} if related else None)
+    expected = _reference_combined(searcher, text, related, query_weight)
+    assert scored.docs.tolist() == sorted(expected)
+    assert np.allclose(scored.scores[scored.docs], [expected[d] for d in scored.docs], rtol=1e-12, atol=0)
+
+
+def test_related_inflections_are_pooled_at_a_lower_weight(searcher) -> None:
+    """Field by field, a related stem adds to the word's frequency at INFLECTION_WEIGHT, never more."""
+    text, other = TERMS[0], TERMS[1]
+    ranker = Ranker(searcher)
+    alone = ranker.score([WeightedTerm("text", text, 1.0)])
+    pooled = ranker.score([WeightedTerm("text", text, 1.0)], related={text: [other]})
+    both = ranker.score([WeightedTerm("text", text, 1.0), WeightedTerm("text", other, 1.0)])
+    assert set(pooled.docs.tolist()) == set(both.docs.tolist()) > set(alone.docs.tolist())
+    only_other = np.setdiff1d(pooled.docs, alone.docs)
+    assert (pooled.scores[only_other] < both.scores[only_other]).all()

@@ -292,3 +292,23 @@ def test_a_question_mark_is_punctuation_not_a_wildcard(searcher) -> None:
 def test_a_hyphen_inside_a_word_joins_a_compound_it_does_not_exclude(searcher) -> None:
     assert ids(searcher.search("Da-Nang")) == ["a6"]
     assert ids(searcher.search("Vietnam -Hué")) == []
+
+
+def test_a_word_finds_its_inflections_that_the_stemmer_sets_apart(searcher) -> None:
+    """Snowball stems "renforce" and "renforcent" apart; the query word is also looked for as its inflections."""
+    hit = searcher.search("renforce").hits[0]
+    assert hit.id == "a1"
+    assert [hit.title[s:e] for s, e in hit.title_highlights] == ["renforcent"]
+    assert ids(searcher.search("inondations provoquées")) == ["a6"]
+
+
+def test_question_words_do_not_match_in_a_question(tmp_path: Path) -> None:
+    corpus = tmp_path / "questions.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "flood", "title": "Inondations au Vietnam", "body": "Les pluies frappent le centre."}) + "\n"
+        + json.dumps({"id": "howto", "title": "Comment voter", "body": "Quand et comment voter par procuration."})
+        + "\n", encoding="utf-8")
+    index_paths([corpus], tmp_path / "index", entities=False)
+    with Searcher(tmp_path / "index") as searcher:
+        assert ids(searcher.search("Comment les pluies frappent-elles le Vietnam ?")) == ["flood"]
+        assert ids(searcher.search("comment voter")) == ["howto"]  # a short query keeps every word

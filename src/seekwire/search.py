@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
@@ -30,6 +30,7 @@ from seekwire.article import Article
 from seekwire.columns import live_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, LIST_FACETS, NO_DAY, FacetReader
+from seekwire.inflection import related_stems
 from seekwire.query import Filters, parse
 from seekwire.results import FacetCount, Hit, Results, Stats
 from seekwire.schema import ENTITY_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, article_from_stored, day_number
@@ -37,9 +38,18 @@ from seekwire.snippets import best_passage, match_spans
 from seekwire.spelling import Speller
 
 SORTS = ("relevance", "date", "-date")
-# Title weight for queries of at most SHORT_QUERY_WORDS words (see title_boost).
+# A query of at most SHORT_QUERY_WORDS words usually names a story, and its words are in the headline: the
+# title weighs SHORT_QUERY_TITLE_BOOST. A longer one asks a question whose words are spread through the text,
+# where favouring titles (shared by every paragraph of a long piece) misleads: it is scored with the fields
+# combined (ranking.py). Measured on the dev query sets: the short-query boost lifts known-item MRR@10 from
+# 0.83 to 0.91, and keeping it for long questions would cost 0.05 on PIAF.
 SHORT_QUERY_WORDS = 3
 SHORT_QUERY_TITLE_BOOST = 4.0
+# Interrogative words, left out of long queries.
+QUESTION_TERMS = frozenset(
+    ANALYZER.term(word) for word in
+    "quel quelle quels quelles combien pourquoi comment quand lequel laquelle lesquels lesquelles quoi".split()
+)
 # A wildcard or prefix may stand for at most this many terms (the most frequent are kept).
 MAX_EXPANSION = 200
 # How many salient words describe a document for `similar`, and the weight of each shared entity.
@@ -66,16 +76,29 @@ class StarWildcardPlugin(qparser.WildcardPlugin):
 
 
 @dataclass
-class _Match:
-    """What a query matches: the ranked query (None without words), its documents, the documents the filters
-    allow (None without filters), every document's score when the query is natural (else None, and Whoosh
-    scores the page), and a spelling suggestion."""
+class _Words:
+    """The ranked part of a query: the Whoosh query (None without words), a spelling suggestion, the related
+    inflections of its words (term -> stems), and whether it is long enough to be scored as a question."""
 
-    engine: Query | None
+    query: Query | None
+    suggestion: str | None = None
+    related: dict[str, list[str]] = field(default_factory=dict)
+    question: bool = False
+
+
+@dataclass
+class _Match:
+    """What a query matches: its words, its documents, the documents the filters allow (None without
+    filters), and every document's score when the query is natural (else None, and Whoosh scores the page)."""
+
+    words: _Words
     docs: np.ndarray
     allowed: np.ndarray | None
     scores: np.ndarray | None
-    suggestion: str | None
+
+    @property
+    def engine(self) -> Query | None:
+        return self.words.query
 
 
 class Searcher:
@@ -133,12 +156,12 @@ class Searcher:
             if match.engine is None and sort == "relevance":
                 sort = "-date"
             page = self._page(match, sort, offset, limit)
-            terms = self._highlight_terms(match.engine)
+            terms = self._highlight_terms(match.words)
             hits = [self._hit(rank, docnum, score, terms, snippets)
                     for rank, (docnum, score) in enumerate(page, start=offset + 1)]
             counts = self._count(match.docs, ALL_FACETS, facet_limit) if facets else {}
         return Results(query=text, total=len(match.docs), offset=offset, limit=limit, sort=sort, hits=hits,
-                       facets=counts, suggestion=match.suggestion, notes=notes)
+                       facets=counts, suggestion=match.words.suggestion, notes=notes)
 
     def facet(self, name: str, text: str = "", filters: Filters | None = None) -> list[FacetCount]:
         """Every value of one facet with its count over the documents matching `text` and `filters`."""
@@ -206,38 +229,41 @@ class Searcher:
     def _match(self, text: str, filters: Filters | None, notes: list[str]) -> _Match:
         parsed = parse(text)
         filters = parsed.filters.merge(filters) if filters else parsed.filters
-        engine, suggestion = self._engine_query(parsed.text, notes)
+        words = self._words(parsed.text, notes)
         allowed = self._allowed(filters, notes)
         scores = None
-        if engine is None:
+        if words.query is None:
             docs = allowed if allowed is not None else self._live_docs()
         else:
-            natural = ranking.weighted_terms(engine, TEXT_FIELDS)
+            natural = ranking.weighted_terms(words.query, TEXT_FIELDS)
             if natural is not None:
-                scored = self._ranker.score(natural)
+                scored = self._ranker.score(natural, combined=words.question, related=words.related)
                 docs, scores = scored.docs, scored.scores
             else:
-                docs = np.unique(np.fromiter(engine.docs(self._searcher), dtype=np.int64))
+                docs = np.unique(np.fromiter(words.query.docs(self._searcher), dtype=np.int64))
             if allowed is not None:
                 docs = np.intersect1d(docs, allowed, assume_unique=True)
-        return _Match(engine, docs, allowed, scores, suggestion)
+        return _Match(words, docs, allowed, scores)
 
     def _live_docs(self) -> np.ndarray:
         if self._live is None:
             self._live = live_docs(self._reader)
         return self._live
 
-    def _engine_query(self, text: str, notes: list[str]) -> tuple[Query | None, str | None]:
-        """The ranked part of the query as a Whoosh query (None without words) and a spelling suggestion."""
+    def _words(self, text: str, notes: list[str]) -> _Words:
         if not text.strip():
-            return None, None
+            return _Words(None)
+        question = len(terms(text)) > SHORT_QUERY_WORDS
         try:
-            tree = self._parser_for(title_boost(text)).parse(text)
+            tree = self._parser_for(1.0 if question else SHORT_QUERY_TITLE_BOOST).parse(text)
         except Exception as error:  # Whoosh raises assorted types on input it cannot parse
             raise QuerySyntaxError(f"cannot parse query {text!r}: {error}") from None
         if tree is wq.NullQuery:
             notes.append("the query has only stopwords or punctuation; nothing to search for")
-            return wq.NullQuery, None
+            return _Words(wq.NullQuery)
+        if question:
+            # "Quel", "pourquoi"… say what kind of answer is wanted, not what it is about.
+            tree = _without_terms(tree, QUESTION_TERMS) or tree
         corrections: dict[str, str] = {}
         typed: dict[str, list[str]] = {}
         for match in WORD.finditer(text):
@@ -245,7 +271,17 @@ class Searcher:
             if term:
                 typed.setdefault(term, []).append(match.group())
         tree = self._rewrite(tree, notes, corrections, typed)
-        return tree, self._suggest(text, corrections)
+        return _Words(tree, self._suggest(text, corrections), self._related(typed), question)
+
+    def _related(self, typed: dict[str, list[str]]) -> dict[str, list[str]]:
+        """For each term of the query, the stems of its related inflections that the index has."""
+        related: dict[str, list[str]] = {}
+        for term, words in typed.items():
+            stems = set().union(*(related_stems(word) for word in words)) - typed.keys()
+            found = sorted(s for s in stems if any(self._reader.doc_frequency(f, s) for f in TEXT_FIELDS))
+            if found:
+                related[term] = found
+        return related
 
     def _parser_for(self, boost: float) -> qparser.QueryParser:
         if boost not in self._parsers:
@@ -382,14 +418,15 @@ class Searcher:
 
     # Hits
 
-    def _highlight_terms(self, engine: Query | None) -> frozenset[str]:
-        if engine is None:
+    def _highlight_terms(self, words: _Words) -> frozenset[str]:
+        if words.query is None:
             return frozenset()
-        return frozenset(
+        found = {
             text.decode("utf-8") if isinstance(text, bytes) else text
-            for fieldname, text in engine.existing_terms(self._reader, expand=True)
+            for fieldname, text in words.query.existing_terms(self._reader, expand=True)
             if fieldname in TEXT_FIELDS
-        )
+        }
+        return frozenset(found.union(*words.related.values()))
 
     def _hit(self, rank: int, docnum: int, score: float | None, terms: frozenset[str], snippets: bool) -> Hit:
         stored = self._reader.stored_fields(docnum)
@@ -421,15 +458,14 @@ def _exclude_negated(node: wq.Or) -> Query:
     return wq.AndNot(positive, wq.Or(negated))
 
 
-def title_boost(text: str) -> float:
-    """How much a title match outweighs a body match for this query.
-
-    A query of a few words usually names a story, and its words are in the headline; a longer one asks a
-    question whose words are spread through the text, where favouring titles (shared by every paragraph of a
-    long piece) misleads. Measured on the dev query sets: the short-query boost lifts known-item MRR@10 from
-    0.83 to 0.91, and keeping it for long questions would cost 0.05 on PIAF.
-    """
-    return SHORT_QUERY_TITLE_BOOST if len(terms(text)) <= SHORT_QUERY_WORDS else 1.0
+def _without_terms(node: Query, texts: frozenset[str]) -> Query | None:
+    """The query without the alternatives of an OR that look for one of `texts` (None if nothing is left)."""
+    if type(node) is wq.Term and node.fieldname in TEXT_FIELDS and node.text in texts:
+        return None
+    if type(node) is not wq.Or:
+        return node
+    kept = [child for child in (_without_terms(child, texts) for child in node.subqueries) if child is not None]
+    return wq.Or(kept, boost=node.boost) if kept else None
 
 
 def plain_words(text: str) -> str:
