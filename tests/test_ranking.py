@@ -21,10 +21,12 @@ from seekwire.facets import WHOLE_COLUMN_SHARE, FacetReader
 from seekwire.ranking import (
     B,
     COMBINED_TITLE_WEIGHT,
+    COVERAGE_DEPTH,
     INFLECTION_WEIGHT,
     K1,
     Ranker,
     WeightedTerm,
+    blend_coverage,
     top,
     weighted_terms,
     weighting,
@@ -183,3 +185,15 @@ def test_related_inflections_are_pooled_at_a_lower_weight(searcher) -> None:
     assert set(pooled.docs.tolist()) == set(both.docs.tolist()) > set(alone.docs.tolist())
     only_other = np.setdiff1d(pooled.docs, alone.docs)
     assert (pooled.scores[only_other] < both.scores[only_other]).all()
+
+
+def test_coverage_reranks_only_the_first_results_and_keeps_deeper_pages_in_order() -> None:
+    ranked = [(doc, 10.0 - doc) for doc in range(COVERAGE_DEPTH + 5)]
+    has = {3: {"port", "hanoi"}, 7: {"port"}, COVERAGE_DEPTH + 1: {"port", "hanoi"}}
+    blended = blend_coverage(ranked, {"port": 1.0, "hanoi": 3.0}, lambda doc: has.get(doc, set()))
+    order = [doc for doc, _ in blended]
+    assert order[:3] == [3, 0, 1]  # all the words outweigh a slightly better score
+    assert order.index(7) < order.index(6)
+    deeper = order[COVERAGE_DEPTH:]
+    assert deeper == sorted(deeper)  # beyond the depth, words are not looked at: score order
+    assert [score for _, score in blended] == sorted((score for _, score in blended), reverse=True)

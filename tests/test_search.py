@@ -312,3 +312,16 @@ def test_question_words_do_not_match_in_a_question(tmp_path: Path) -> None:
     with Searcher(tmp_path / "index") as searcher:
         assert ids(searcher.search("Comment les pluies frappent-elles le Vietnam ?")) == ["flood"]
         assert ids(searcher.search("comment voter")) == ["howto"]  # a short query keeps every word
+
+
+def test_a_question_prefers_the_document_with_its_words_as_written(tmp_path: Path) -> None:
+    """Both documents have the question's stems; the one with its exact forms answers it."""
+    corpus = tmp_path / "port.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "plural", "title": "Port de Hanoï", "body": "Deux cents personnes travaillent au port."})
+        + "\n" + json.dumps({"id": "singular", "title": "Port de Hanoï", "body": "Une personne travaille au port."})
+        + "\n", encoding="utf-8")
+    index_paths([corpus], tmp_path / "index", entities=False)
+    with Searcher(tmp_path / "index") as searcher:
+        assert ids(searcher.search("Combien de personnes travaillent au port ?")) == ["plural", "singular"]
+        assert ids(searcher.search("Combien de personne travaille au port ?")) == ["singular", "plural"]

@@ -18,12 +18,18 @@ Two formulas, chosen by the length of the query (measured on the dev query sets,
 
 A word's related inflections (inflection.py) are pooled into its own term at half weight: their occurrences
 add to its frequency, as if the stemmer had given them the same stem.
+
+A question's first results are then re-ranked by how much of the question they contain as written: the
+idf-weighted share of its words found in the document in the same form, blended with the BM25 score. Stems
+match "travail" with "travaillent"; the exact forms tell the passage that answers from one on the same
+subject. On the PIAF questions this lifts MRR@10 from 0.787 to 0.797 (0.793 and 0.800 on the two halves of
+the set); the known-item headline queries, which ask nothing, are untouched.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +46,10 @@ B = 0.75
 COMBINED_TITLE_WEIGHT = 4.0
 # Weight of an occurrence of a related inflection against one of the word itself.
 INFLECTION_WEIGHT = 0.5
+# How many of a question's first results are re-ranked by coverage, and the weight of the coverage (0..1)
+# against the BM25 score divided by the best one.
+COVERAGE_DEPTH = 50
+COVERAGE_WEIGHT = 0.5
 
 
 def weighting() -> scoring.BM25F:
@@ -153,15 +163,17 @@ class Ranker:
             weight = COMBINED_TITLE_WEIGHT if name == "title" else 1.0
             frequency[docs] += weight * raw / ((1 - B) + B * self._field_lengths(name)[docs] / average)
             present[docs] = True
-        if pooled:
-            df = int(present.sum())
-        else:
-            df = self._reader.doc_frequency("text", text) or self._reader.doc_frequency("title", text)
-        n = self._reader.doc_count_all()
-        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        idf = self.idf(text, int(present.sum()) if pooled else None)
         query_weight = fields.get("text", fields.get("title", 0.0))
         docs = np.flatnonzero(present)
         scores[docs] += query_weight * idf * frequency[docs] * (K1 + 1) / (frequency[docs] + K1)
+
+    def idf(self, text: str, df: int | None = None) -> float:
+        """Robertson's idf of a term in the text (in the title when the text lacks it), or for `df` documents."""
+        if df is None:
+            df = self._reader.doc_frequency("text", text) or self._reader.doc_frequency("title", text)
+        n = self._reader.doc_count_all()
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def _field_lengths(self, fieldname: str) -> np.ndarray:
         if fieldname not in self._lengths:
@@ -180,3 +192,23 @@ def top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]
         docs, candidates = docs[keep], candidates[keep]
     order = np.lexsort((docs, -candidates))[:k]
     return [(int(d), float(s)) for d, s in zip(docs[order], candidates[order])]
+
+
+def blend_coverage(ranked: list[tuple[int, float]], words: Mapping[str, float],
+                   words_of: Callable[[int], set[str]]) -> list[tuple[int, float]]:
+    """Re-rank the first COVERAGE_DEPTH of `ranked` (best first) by the share of `words` (word -> weight)
+    that `words_of(doc)` contains, blended with the score divided by the best one. Documents further down are
+    counted as containing none, so a page deeper than the re-ranked ones keeps a consistent order."""
+    if not ranked or not words:
+        return ranked
+    best = ranked[0][1] or 1.0
+    total = sum(words.values())
+    blended = []
+    for position, (doc, score) in enumerate(ranked):
+        coverage = 0.0
+        if position < COVERAGE_DEPTH:
+            present = words_of(doc)
+            coverage = sum(weight for word, weight in words.items() if word in present) / total
+        blended.append((doc, (1 - COVERAGE_WEIGHT) * score / best + COVERAGE_WEIGHT * coverage))
+    return sorted(blended, key=lambda item: (-item[1], item[0]))
+

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -45,6 +46,8 @@ SORTS = ("relevance", "date", "-date")
 # 0.83 to 0.91, and keeping it for long questions would cost 0.05 on PIAF.
 SHORT_QUERY_WORDS = 3
 SHORT_QUERY_TITLE_BOOST = 4.0
+# A word as written, for comparing forms: letters and digits only, so that "l'économie" gives "économie".
+PLAIN_WORD = re.compile(r"\w+")
 # Interrogative words, left out of long queries.
 QUESTION_TERMS = frozenset(
     ANALYZER.term(word) for word in
@@ -78,12 +81,14 @@ class StarWildcardPlugin(qparser.WildcardPlugin):
 @dataclass
 class _Words:
     """The ranked part of a query: the Whoosh query (None without words), a spelling suggestion, the related
-    inflections of its words (term -> stems), and whether it is long enough to be scored as a question."""
+    inflections of its words (term -> stems), whether it is long (scored with the fields combined), and when it
+    asks a question, its content words as written (lower-cased) with their terms, for the coverage re-rank."""
 
     query: Query | None
     suggestion: str | None = None
     related: dict[str, list[str]] = field(default_factory=dict)
-    question: bool = False
+    long: bool = False
+    written: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -237,7 +242,7 @@ class Searcher:
         else:
             natural = ranking.weighted_terms(words.query, TEXT_FIELDS)
             if natural is not None:
-                scored = self._ranker.score(natural, combined=words.question, related=words.related)
+                scored = self._ranker.score(natural, combined=words.long, related=words.related)
                 docs, scores = scored.docs, scored.scores
             else:
                 docs = np.unique(np.fromiter(words.query.docs(self._searcher), dtype=np.int64))
@@ -253,15 +258,16 @@ class Searcher:
     def _words(self, text: str, notes: list[str]) -> _Words:
         if not text.strip():
             return _Words(None)
-        question = len(terms(text)) > SHORT_QUERY_WORDS
+        found = terms(text)
+        long = len(found) > SHORT_QUERY_WORDS
         try:
-            tree = self._parser_for(1.0 if question else SHORT_QUERY_TITLE_BOOST).parse(text)
+            tree = self._parser_for(1.0 if long else SHORT_QUERY_TITLE_BOOST).parse(text)
         except Exception as error:  # Whoosh raises assorted types on input it cannot parse
             raise QuerySyntaxError(f"cannot parse query {text!r}: {error}") from None
         if tree is wq.NullQuery:
             notes.append("the query has only stopwords or punctuation; nothing to search for")
             return _Words(wq.NullQuery)
-        if question:
+        if long:
             # "Quel", "pourquoi"… say what kind of answer is wanted, not what it is about.
             tree = _without_terms(tree, QUESTION_TERMS) or tree
         corrections: dict[str, str] = {}
@@ -271,7 +277,13 @@ class Searcher:
             if term:
                 typed.setdefault(term, []).append(match.group())
         tree = self._rewrite(tree, notes, corrections, typed)
-        return _Words(tree, self._suggest(text, corrections), self._related(typed), question)
+        written = {}
+        if long and (text.rstrip().endswith("?") or QUESTION_TERMS.intersection(found)):
+            for word in PLAIN_WORD.findall(text.lower()):
+                term = ANALYZER.term(word)
+                if term and term not in QUESTION_TERMS:
+                    written[word] = term
+        return _Words(tree, self._suggest(text, corrections), self._related(typed), long, written)
 
     def _related(self, typed: dict[str, list[str]]) -> dict[str, list[str]]:
         """For each term of the query, the stems of its related inflections that the index has."""
@@ -395,6 +407,10 @@ class Searcher:
         if not limit or not len(match.docs):
             return []
         if sort == "relevance":
+            if match.scores is not None and match.words.written:
+                ranked = ranking.top(match.docs, match.scores, max(ranking.COVERAGE_DEPTH, offset + limit))
+                weights = {word: self._ranker.idf(term) for word, term in match.words.written.items()}
+                return ranking.blend_coverage(ranked, weights, self._written_words)[offset : offset + limit]
             if match.scores is not None:
                 return ranking.top(match.docs, match.scores, offset + limit)[offset:]
             allowed = set(match.allowed.tolist()) if match.allowed is not None else None
@@ -412,6 +428,12 @@ class Searcher:
         scored = self._searcher.search(match.engine, filter=set(chosen), limit=len(chosen))
         scores = {hit.docnum: hit.score for hit in scored}
         return [(d, scores.get(d)) for d in chosen]
+
+    def _written_words(self, docnum: int) -> set[str]:
+        """The words of a document as written (lower-cased; elisions split off)."""
+        stored = self._reader.stored_fields(docnum)
+        text = " ".join(stored.get(name) or "" for name in ("title", "lede", "body"))
+        return set(PLAIN_WORD.findall(text.lower()))
 
     def _count(self, docs: np.ndarray, names, limit: int | None) -> dict[str, list[FacetCount]]:
         return {name: self._facets.count(name, docs, limit) for name in names}
