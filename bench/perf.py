@@ -21,6 +21,7 @@ Run from the repository root:
 
     python bench/perf.py                       # all 33,228 articles
     python bench/perf.py --docs 5000 --json perf.json
+    python bench/perf.py --systems fts5,seekwire --indexing-only --build-runs 5
     python bench/perf.py --dumps --work /tmp/perf
 """
 
@@ -195,6 +196,8 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
     report.metrics.append(Metric("indexing peak RSS", "MB", {n: rss for n, (_, rss) in builds.items()}))
     sizes = {n: common.dir_size(dirs[n] / "index" if n == "seekwire" else dirs[n]) / 2**20 for n in systems}
     report.metrics.append(Metric("index size", "MB", sizes))
+    if args.indexing_only:
+        return report
 
     warm = {}
     for name in systems:
@@ -284,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed passes over the queries (default 3)")
     parser.add_argument("--build-runs", type=int, default=1, help="builds per system (default 1)")
     parser.add_argument("--cold-runs", type=int, default=11, help="fresh processes per system (default 11)")
+    parser.add_argument("--indexing-only", action="store_true",
+                        help="measure indexing (throughput, peak RSS, size) and skip the queries")
     parser.add_argument("--dumps", action="store_true", help="also time the full pipeline with entities")
     parser.add_argument("--work", type=Path, help="where indexes are built (default: a temporary directory)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
