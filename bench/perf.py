@@ -134,10 +134,19 @@ def call(function: Callable, *args: object) -> common.ChildRun:
 
 # The parent: builds, then measures.
 
-def build(name: str, source: Path, directory: Path, runs: int) -> tuple[float, float]:
-    """Median build seconds and the largest peak RSS (MB) over `runs` fresh builds."""
-    results = [call(child_build, name, str(source), str(directory)) for _ in range(runs)]
-    return common.median([r.answer()["seconds"] for r in results]), max(r.max_rss_mb for r in results)
+def build(systems: Sequence[str], source: Path, dirs: dict[str, Path], runs: int) -> dict[str, tuple[float, float]]:
+    """Per system, the median build seconds and the largest peak RSS (MB) over `runs` fresh builds.
+
+    The systems take turns, one build each per round, so that a change in the machine's load during the run
+    weighs on all of them alike rather than on whichever happened to be building.
+    """
+    results: dict[str, list[common.ChildRun]] = {name: [] for name in systems}
+    for round_ in range(runs):
+        for name in systems:
+            print(f"indexing with {name} ({round_ + 1}/{runs})", file=sys.stderr)
+            results[name].append(call(child_build, name, str(source), str(dirs[name])))
+    return {name: (common.median([r.answer()["seconds"] for r in done]), max(r.max_rss_mb for r in done))
+            for name, done in results.items()}
 
 
 def latencies(system: PagingEngine, queries: Sequence[str], repeat: int, facets: bool) -> list[float]:
@@ -187,10 +196,8 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
     report = Report(documents=documents, queries=len(queries))
     dirs = {name: work / "indexes" / name for name in systems}
 
-    builds = {}
-    for name in systems:
-        print(f"indexing {documents} documents with {name}", file=sys.stderr)
-        builds[name] = build(name, source, dirs[name], args.build_runs)
+    print(f"indexing {documents} documents", file=sys.stderr)
+    builds = build(systems, source, dirs, args.build_runs)
     report.metrics.append(Metric("indexing", "docs/s", {n: documents / s for n, (s, _) in builds.items()},
                                  higher_is_better=True))
     report.metrics.append(Metric("indexing peak RSS", "MB", {n: rss for n, (_, rss) in builds.items()}))
