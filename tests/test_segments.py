@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import random
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,7 @@ from seekwire.cli import cli
 from seekwire.schema import build_schema
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SRC = Path(__file__).resolve().parents[1] / "src"
 WORDS = ["coopération", "gouvernement", "économie", "ministre", "président", "accord", "sécurité", "région",
          "développement", "Pékin", "Astana", "énergie", "commerce", "l'État", "qu'il", "réforme", "élection"]
 QUERIES = ["coopération", "économie sécurité", '"président accord"', "Pékin OR Astana", "commun", "Kazakhstan",
@@ -222,3 +227,40 @@ def test_a_failing_worker_fails_the_run(tmp_path: Path) -> None:
     builder.cancel()
     assert not multiprocessing.active_children()
 
+
+
+def test_workers_stop_when_the_indexing_process_is_killed(tmp_path: Path) -> None:
+    script = f"""
+import multiprocessing, time
+from whoosh import index
+from seekwire import segments
+from seekwire.schema import build_schema
+if __name__ == "__main__":
+    schema = build_schema()
+    index.create_in({str(tmp_path)!r}, schema)
+    builder = segments.ParallelBuilder({str(tmp_path)!r}, schema)
+    for n in range(segments.BATCH_SIZE * 2):
+        builder.add({{"id": f"d{{n}}", "title": "un titre"}})
+    print(*[child.pid for child in multiprocessing.active_children()], flush=True)
+    time.sleep(60)
+"""
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(SRC)})
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in workers)
+    parent.stdout.close()
+
+
+def _running(pid: int) -> bool:
+    """True while a process exists and is not a zombie waiting to be reaped."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return status.rsplit(")", 1)[1].split()[0] != "Z"

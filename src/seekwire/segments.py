@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import traceback
 from array import array
 from collections.abc import Iterable
@@ -241,18 +242,22 @@ class ParallelBuilder:
 
 
 def _work(connection, directory: str, schema: Schema, indexname: str, budget: int) -> None:
-    """A worker process: build segments from the batches received until None, then send them back."""
+    """A worker process: build segments from the batches received until None, then send them back (or the
+    exception that stopped it)."""
     builder = SegmentBuilder(directory, schema, indexname, budget)
     try:
         while (batch := connection.recv()) is not None:
             for doc in batch:
                 builder.add(doc)
-        connection.send(("segments", builder.finish()))
-    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent, which raises it
-        try:
-            connection.send(("error", error))
-        except Exception:  # noqa: BLE001 - an exception that does not pickle goes back as its text
-            connection.send(("error", RuntimeError(traceback.format_exc())))
+        answer = ("segments", builder.finish())
+    except EOFError:
+        return  # the parent is gone: no one is waiting for an answer
+    except BaseException as error:  # noqa: BLE001 - the parent raises it
+        answer = ("error", error)
+    try:
+        connection.send(answer)
+    except pickle.PicklingError:
+        connection.send(("error", RuntimeError("".join(traceback.format_exception(answer[1])))))
     finally:
         connection.close()
 
