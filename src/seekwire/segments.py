@@ -5,9 +5,10 @@ tuples: it pickles them to sorted runs on disk, merges the runs back, and hands 
 per call, each call reading the document's length back from a column. On news text that is most of a build.
 Here each field is inverted in memory instead (term -> the documents, weights and values of its postings, in
 document order), sorted once when the segment is written, and given to Whoosh's W3 codec a block of postings
-at a time. The files are written by the codec's own per-document, field and postings writers, so the result
-is a standard Whoosh 2.7 segment that stock Whoosh reads, and the segments join the index in the commit of an
-ordinary Whoosh writer, which still does the deletions and the merging of small segments.
+at a time. The files are written by the codec's own per-document, field and postings writers (the postings
+blocks pickled with a more compact protocol), so the result is a standard Whoosh 2.7 segment that stock
+Whoosh reads, and the segments join the index in the commit of an ordinary Whoosh writer, which still does
+the deletions and the merging of small segments.
 
 Memory is bounded: a builder writes out its segment once it has taken in POSTING_BUDGET term occurrences, and
 starts another. Large inputs are built by two worker processes, each writing its own segments, fed batches of
@@ -22,11 +23,12 @@ import multiprocessing
 import os
 import pickle
 import traceback
+import zlib
 from array import array
 from collections.abc import Iterable
 
 from whoosh.codec.base import Segment
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3PostingsWriter
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -34,6 +36,8 @@ from whoosh.writing import SegmentWriter
 
 # Term occurrences a builder takes in before it writes its postings out as a segment.
 POSTING_BUDGET = 4_000_000
+# The pickle protocol of the data of a block of postings (W3 itself uses 2; see _BlockPostingsWriter).
+BLOCK_PICKLE_PROTOCOL = 5
 # Documents sent to a worker process at a time.
 BATCH_SIZE = 100
 
@@ -138,8 +142,29 @@ class _BlockPostingsWriter(W3PostingsWriter):
     """W3's postings writer, given the postings of a term a block at a time rather than one per call.
 
     The blocks are cut where W3 cuts them (every `blocklimit` postings, the last one written by
-    `finish_postings`) and encoded by W3's own `_write_block`, so the bytes are those Whoosh would write.
+    `finish_postings`) and laid out as W3 lays them out, with one difference: W3 pickles a block's data with
+    protocol 2, which spells every value (a bytes object) as a call to `_codecs.encode` on a latin-1 string;
+    protocol 5 writes bytes as bytes. On news text that halves the compressed postings and the time spent
+    pickling and compressing them. W3's reader unpickles blocks with `pickle.loads`, which reads any protocol.
     """
+
+    def _write_block(self, last: bool = False) -> None:
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), BLOCK_PICKLE_PROTOCOL)
+        level = self._compression
+        if level:
+            data = zlib.compress(data, level)
+        ids = self._ids
+        info = pickle.dumps((len(ids), ids[-1], self._maxweight, level, length_to_byte(self._minlength),
+                             length_to_byte(self._maxlength)), 2)
+        size = len(info) + len(data)
+        self._postfile.write_int(-size if last else size)
+        self._postfile.write(info)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
 
     def add_block(self, ids: array, weights: array, values: list[bytes], lengths: list[int]) -> None:
         if self._ids:
@@ -199,12 +224,7 @@ class ParallelBuilder:
                 theirs.close()
                 self._workers.append((worker, ours))
         _, connection = self._workers[self._turn]
-        try:
-            connection.send(self._batch)
-        except OSError:
-            # The worker stopped: its answer says why.
-            self._answer(connection)
-            raise
+        self._post(connection, self._batch)
         self._batch = []
         self._turn = (self._turn + 1) % len(self._workers)
 
@@ -214,7 +234,7 @@ class ParallelBuilder:
         if self._batch:
             self._send()
         for _, connection in self._workers:
-            connection.send(None)
+            self._post(connection, None)
         segments = []
         for worker, connection in self._workers:
             segments.extend(self._answer(connection))
@@ -229,6 +249,14 @@ class ParallelBuilder:
             worker.join()
             connection.close()
         self._workers = []
+
+    def _post(self, connection, message: list[dict] | None) -> None:
+        try:
+            connection.send(message)
+        except OSError:
+            # The worker stopped: its answer says why.
+            self._answer(connection)
+            raise
 
     @staticmethod
     def _answer(connection) -> list[Segment]:
