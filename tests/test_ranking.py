@@ -18,6 +18,7 @@ from whoosh import index as whoosh_index, query as wq
 from seekwire.analysis import ANALYZER
 from seekwire.columns import field_lengths, live_docs, numeric_column
 from seekwire.facets import WHOLE_COLUMN_SHARE, FacetReader
+from seekwire.postings import term_docs
 from seekwire.ranking import (
     B,
     COMBINED_TITLE_WEIGHT,
@@ -30,6 +31,7 @@ from seekwire.ranking import (
     top,
     weighted_terms,
     weighting,
+    whoosh_scored,
 )
 from seekwire.schema import TEXT_FIELDS, build_schema
 
@@ -197,3 +199,17 @@ def test_coverage_reranks_only_the_first_results_and_keeps_deeper_pages_in_order
     deeper = order[COVERAGE_DEPTH:]
     assert deeper == sorted(deeper)  # beyond the depth, words are not looked at: score order
     assert [score for _, score in blended] == sorted((score for _, score in blended), reverse=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(TERMS), st.sampled_from(TERMS), st.sampled_from(TEXT_FIELDS))
+def test_and_not_excludes_in_every_segment(searcher, wanted, unwanted, field) -> None:
+    """Whoosh's own AND NOT matcher lets a document through when the excluded term's postings start earlier
+    in its segment; the query path uses a corrected one."""
+    reader = searcher.reader()
+    query = wq.AndNot(wq.Term(field, wanted), wq.Term(field, unwanted))
+    expected = np.setdiff1d(term_docs(reader, field, wanted), term_docs(reader, field, unwanted))
+    scored = whoosh_scored(searcher, query)
+    assert scored.docs.tolist() == expected.tolist()
+    alone = Ranker(searcher).score([WeightedTerm(field, wanted, 1.0)])
+    assert np.allclose(scored.scores[scored.docs], alone.scores[scored.docs], rtol=1e-12, atol=0)

@@ -94,16 +94,12 @@ class _Words:
 @dataclass
 class _Match:
     """What a query matches: its words, its documents, the documents the filters allow (None without
-    filters), and every document's score when the query is natural (else None, and Whoosh scores the page)."""
+    filters), and every document's score (None without words)."""
 
     words: _Words
     docs: np.ndarray
     allowed: np.ndarray | None
     scores: np.ndarray | None
-
-    @property
-    def engine(self) -> Query | None:
-        return self.words.query
 
 
 class Searcher:
@@ -158,7 +154,7 @@ class Searcher:
         text = text if syntax else plain_words(text)
         with self._guard:
             match = self._match(text, filters, notes)
-            if match.engine is None and sort == "relevance":
+            if match.words.query is None and sort == "relevance":
                 sort = "-date"
             page = self._page(match, sort, offset, limit)
             terms = self._highlight_terms(match.words)
@@ -189,9 +185,11 @@ class Searcher:
                     for name in ENTITY_FIELDS for value in stored.get(name) or []]
         terms = frozenset(word for word, _ in words)
         with self._guard:
-            page = self._searcher.search(wq.Or(clauses), limit=limit, mask={docnum}) if clauses else []
-            hits = [self._hit(rank, hit.docnum, hit.score, terms, snippets)
-                    for rank, hit in enumerate(page, start=1)]
+            page = []
+            if clauses:
+                scored = ranking.whoosh_scored(self._searcher, wq.Or(clauses))
+                page = ranking.top(scored.docs[scored.docs != docnum], scored.scores, limit)
+            hits = [self._hit(rank, doc, score, terms, snippets) for rank, (doc, score) in enumerate(page, start=1)]
         return Results(query=f"similar:{doc_id}", total=len(hits), offset=0, limit=limit, sort="relevance",
                        hits=hits)
 
@@ -243,9 +241,9 @@ class Searcher:
             natural = ranking.weighted_terms(words.query, TEXT_FIELDS)
             if natural is not None:
                 scored = self._ranker.score(natural, combined=words.long, related=words.related)
-                docs, scores = scored.docs, scored.scores
             else:
-                docs = np.unique(np.fromiter(words.query.docs(self._searcher), dtype=np.int64))
+                scored = ranking.whoosh_scored(self._searcher, words.query)
+            docs, scores = scored.docs, scored.scores
             if allowed is not None:
                 docs = np.intersect1d(docs, allowed, assume_unique=True)
         return _Match(words, docs, allowed, scores)
@@ -406,28 +404,20 @@ class Searcher:
         """The (docnum, score) pairs of the page shown."""
         if not limit or not len(match.docs):
             return []
-        if sort == "relevance":
-            if match.scores is not None and match.words.written:
+        if sort == "relevance" and match.scores is not None:
+            if match.words.written:
                 ranked = ranking.top(match.docs, match.scores, max(ranking.COVERAGE_DEPTH, offset + limit))
                 weights = {word: self._ranker.idf(term) for word, term in match.words.written.items()}
                 return ranking.blend_coverage(ranked, weights, self._written_words)[offset : offset + limit]
-            if match.scores is not None:
-                return ranking.top(match.docs, match.scores, offset + limit)[offset:]
-            allowed = set(match.allowed.tolist()) if match.allowed is not None else None
-            results = self._searcher.search(match.engine, filter=allowed, limit=offset + limit)
-            return [(hit.docnum, hit.score) for hit in results[offset : offset + limit]]
+            return ranking.top(match.docs, match.scores, offset + limit)[offset:]
         days = self._facets.days(match.docs)
         # Undated documents come last in both directions; equal days in document order.
         undated = days > NO_DAY
         order = np.lexsort((match.docs, -days if sort == "-date" else days, undated))
         chosen = match.docs[order[offset : offset + limit]].tolist()
-        if match.engine is None:
+        if match.scores is None:
             return [(d, None) for d in chosen]
-        if match.scores is not None:
-            return [(d, float(match.scores[d])) for d in chosen]
-        scored = self._searcher.search(match.engine, filter=set(chosen), limit=len(chosen))
-        scores = {hit.docnum: hit.score for hit in scored}
-        return [(d, scores.get(d)) for d in chosen]
+        return [(d, float(match.scores[d])) for d in chosen]
 
     def _written_words(self, docnum: int) -> set[str]:
         """The words of a document as written (lower-cased; elisions split off)."""
