@@ -263,7 +263,10 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
     report.metrics.append(Metric("indexing", "docs/s", {n: documents / s for n, (s, _) in builds.items()},
                                  higher_is_better=True))
     report.metrics.append(Metric("indexing peak RSS", "MB", {n: rss for n, (_, rss) in builds.items()}))
-    sizes = {n: common.dir_size(dirs[n] / "index" if n == "seekwire" else dirs[n]) / 2**20 for n in systems}
+    # seekwire keeps the previous generation beside the current one for readers still open on it: the
+    # index is the current generation.
+    sizes = {n: common.dir_size((dirs[n] / "index" / "current").resolve() if n == "seekwire" else dirs[n]) / 2**20
+             for n in systems}
     report.metrics.append(Metric("index size", "MB", sizes))
     if args.indexing_only:
         return report
