@@ -93,12 +93,11 @@ class _Words:
 
 @dataclass
 class _Match:
-    """What a query matches: its words, its documents, the documents the filters allow (None without
-    filters), and every document's score (None without words)."""
+    """What a query matches: its words, its documents (filters applied), and every document's score (None
+    without words)."""
 
     words: _Words
     docs: np.ndarray
-    allowed: np.ndarray | None
     scores: np.ndarray | None
 
 
@@ -246,7 +245,7 @@ class Searcher:
             docs, scores = scored.docs, scored.scores
             if allowed is not None:
                 docs = np.intersect1d(docs, allowed, assume_unique=True)
-        return _Match(words, docs, allowed, scores)
+        return _Match(words, docs, scores)
 
     def _live_docs(self) -> np.ndarray:
         if self._live is None:
