@@ -223,7 +223,7 @@ class EntityRecognizer:
     flight, so memory does not grow with the corpus.
     """
 
-    def __init__(self, model: str | None = None, processes: int = 2, batch_size: int = 64) -> None:
+    def __init__(self, model: str | None = None, processes: int = 2, batch_size: int = 32) -> None:
         self.model = installed_model(model)
         self.processes = max(1, processes)
         self.batch_size = batch_size
