@@ -99,12 +99,8 @@ def contents(index_dir: Path, statistics: bool = True) -> dict:
                             for name in ("day", "agencies", "publisher", "persons", "places", "organizations")}
         postings = {}
         for fieldname, text in reader.all_terms():
-            matcher = reader.postings(fieldname, text)
             postings[fieldname, text] = sorted(
-                (ids[docnum], weight, value)
-                for docnum, weight, value in zip(matcher.all_ids(), _weights(reader, fieldname, text),
-                                                 _values(reader, fieldname, text))
-            )
+                _each_posting(reader, fieldname, text, lambda m: (ids[m.id()], m.weight(), m.value())))
             if statistics:
                 info = reader.term_info(fieldname, text)
                 postings[fieldname, text, "info"] = (info.weight(), info.doc_frequency(), info.min_length(),
@@ -115,22 +111,14 @@ def contents(index_dir: Path, statistics: bool = True) -> dict:
     return found
 
 
-def _weights(reader, fieldname: str, text: bytes) -> list[float]:
+def _each_posting(reader, fieldname: str, text: bytes, read) -> list:
+    """`read(matcher)` at every posting of a term, in order."""
     matcher = reader.postings(fieldname, text)
-    weights = []
+    found = []
     while matcher.is_active():
-        weights.append(matcher.weight())
+        found.append(read(matcher))
         matcher.next()
-    return weights
-
-
-def _values(reader, fieldname: str, text: bytes) -> list[bytes]:
-    matcher = reader.postings(fieldname, text)
-    values = []
-    while matcher.is_active():
-        values.append(matcher.value())
-        matcher.next()
-    return values
+    return found
 
 
 def export(index_dir: Path) -> list[dict]:
