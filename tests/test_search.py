@@ -300,6 +300,9 @@ def test_a_word_finds_its_inflections_that_the_stemmer_sets_apart(searcher) -> N
     assert hit.id == "a1"
     assert [hit.title[s:e] for s, e in hit.title_highlights] == ["renforcent"]
     assert ids(searcher.search("inondations provoquées")) == ["a6"]
+    # A query with operators looks for the words alone, and highlights only them.
+    hit = searcher.search("Chine renforce -Hanoï").hits[0]
+    assert (hit.id, [hit.title[s:e] for s, e in hit.title_highlights]) == ("a1", ["Chine"])
 
 
 def test_question_words_do_not_match_in_a_question(tmp_path: Path) -> None:

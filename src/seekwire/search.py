@@ -8,8 +8,8 @@ document numbers.
 
 Natural queries are OR queries: every word may match, and the BM25 weight of each word a document contains
 adds up, so documents with all the words come first but a word that matches nothing does not empty the
-result. They are scored in numpy (ranking.py); other shapes by Whoosh. Misspelt words are searched together
-with their close, frequent neighbours (spelling.py).
+result. They are scored in numpy (ranking.py); other shapes by walking Whoosh's matchers. Misspelt words
+are searched together with their close, frequent neighbours (spelling.py).
 """
 
 from __future__ import annotations
@@ -241,6 +241,7 @@ class Searcher:
             if natural is not None:
                 scored = self._ranker.score(natural, combined=words.long, related=words.related)
             else:
+                words.related = {}  # only natural queries look for related inflections: none to highlight
                 scored = ranking.whoosh_scored(self._searcher, words.query)
             docs, scores = scored.docs, scored.scores
             if allowed is not None:
