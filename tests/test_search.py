@@ -328,3 +328,17 @@ def test_a_question_prefers_the_document_with_its_words_as_written(tmp_path: Pat
     with Searcher(tmp_path / "index") as searcher:
         assert ids(searcher.search("Combien de personnes travaillent au port ?")) == ["plural", "singular"]
         assert ids(searcher.search("Combien de personne travaille au port ?")) == ["singular", "plural"]
+
+
+def test_a_question_prefers_the_document_with_words_close_to_its_own(tmp_path: Path) -> None:
+    """Neither document has "édifices religieux"; the one about churches is closer to it than the one about
+    schools, which comes first in the index."""
+    corpus = tmp_path / "hanoi.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "schools", "title": "Hanoï", "body": "Les écoles de Hanoï ont été détruites."}) + "\n"
+        + json.dumps({"id": "churches", "title": "Hanoï", "body": "Les églises de Hanoï ont été détruites."})
+        + "\n", encoding="utf-8")
+    index_paths([corpus], tmp_path / "index", entities=False)
+    with Searcher(tmp_path / "index") as searcher:
+        assert ids(searcher.search("Quels édifices religieux ont été détruits à Hanoï ?")) == ["churches", "schools"]
+        assert ids(searcher.search("édifices religieux Hanoï")) == ["schools", "churches"]  # no question

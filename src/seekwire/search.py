@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -407,8 +407,7 @@ class Searcher:
         if sort == "relevance" and match.scores is not None:
             if match.words.written:
                 ranked = ranking.top(match.docs, match.scores, max(ranking.COVERAGE_DEPTH, offset + limit))
-                weights = {word: self._ranker.idf(term) for word, term in match.words.written.items()}
-                return ranking.blend_coverage(ranked, weights, self._written_words)[offset : offset + limit]
+                return ranking.blend_coverage(ranked, self._coverage(match.words.written))[offset : offset + limit]
             return ranking.top(match.docs, match.scores, offset + limit)[offset:]
         days = self._facets.days(match.docs)
         # Undated documents come last in both directions; equal days in document order.
@@ -418,6 +417,23 @@ class Searcher:
         if match.scores is None:
             return [(d, None) for d in chosen]
         return [(d, float(match.scores[d])) for d in chosen]
+
+    def _coverage(self, written: dict[str, str]) -> Callable[[int], float]:
+        """How much of a question a document covers: the idf-weighted share of its words (`written`: word ->
+        term) the document has as written, a word it lacks counting as much as it is close to one it has
+        (vectors.py)."""
+        from seekwire import vectors
+
+        words = list(written)
+        weights = np.array([self._ranker.idf(term) for term in written.values()])
+        weights /= weights.sum() or 1.0
+        model = vectors.installed()
+        close = model.closeness(words) if model else lambda present: [word in present for word in words]
+
+        def coverage(docnum: int) -> float:
+            return float(weights @ close(self._written_words(docnum)))
+
+        return coverage
 
     def _written_words(self, docnum: int) -> set[str]:
         """The words of a document as written (lower-cased; elisions split off)."""
