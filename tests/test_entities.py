@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from seekwire.extract.entities import (
     MAX_CHARS,
     EntityRecognizer,
     ModelNotInstalled,
+    _has_word,
     article_text,
     canonical_entities,
     installed_model,
@@ -128,6 +130,22 @@ def test_a_capitalised_common_noun_is_dropped_when_the_text_uses_it_in_lower_cas
     text = "Ville de Lyon : la ville a voté."
     entities = canonical_entities([("LOC", "Ville"), ("LOC", "Lyon")], text)
     assert entities.places == ["Lyon"]
+
+
+@pytest.mark.parametrize(
+    ("word", "text"),
+    [
+        ("ville", "Ville de Lyon : la ville a voté."),
+        ("ville", "la villeneuve, les grandes-villes"),
+        ("ville", "_ville ville_ ville2 éville"),
+        ("ville", "ville"),
+        ("é", "café é"),
+        (".com", "site.com et .com"),
+        ("a-b", "xa-b a-bx"),
+    ],
+)
+def test_has_word_finds_what_a_word_boundary_pattern_finds(word, text):
+    assert _has_word(word, text) == bool(re.search(rf"\b{re.escape(word)}\b", text))
 
 
 def test_select_mentions_skips_lone_names_and_demonyms_before_a_person():

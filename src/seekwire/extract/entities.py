@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import multiprocessing
-import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.pool import AsyncResult
@@ -121,35 +120,45 @@ def canonical_entities(mentions: Iterable[tuple[str, str]], text: str | None = N
     gives ("Ding Xuexiang"); MISC names that are neither are dropped. One name is listed once, at its first
     mention, under its longest form without a leading article ("La Chine" and "la Chine" are "Chine").
     """
-    cleaned = [found for label, surface in mentions if (found := _mention(label, surface, text))]
+    # An article names the same things again and again: each distinct mention is checked, and each distinct
+    # name folded, once.
+    checked: dict[tuple[str, str], tuple[str, str] | None] = {}
+    cleaned = []
+    for label, surface in mentions:
+        if (label, surface) not in checked:
+            checked[label, surface] = _mention(label, surface, text)
+        if found := checked[label, surface]:
+            cleaned.append(found)
+    keys = {name: name_key(name) for _, name in cleaned}
 
     votes: dict[str, Counter[str]] = {}
     for label, name in cleaned:
-        votes.setdefault(name_key(name), Counter())[label] += 1
+        votes.setdefault(keys[name], Counter())[label] += 1
     # MISC only wins when no mention of the name has a more precise label.
     label_of = {
         key: max(counter, key=lambda label: (label != "MISC", counter[label]))
         for key, counter in votes.items()
     }
 
-    persons = [name for _, name in cleaned if label_of[name_key(name)] == "PER"]
-    aliases = alias_targets((name for _, name in cleaned), persons)
+    persons = [name for _, name in cleaned if label_of[keys[name]] == "PER"]
+    aliases = alias_targets(keys, persons)
+    folded = {name: fold(name) for name in keys}
 
     entities = Entities()
     shown: dict[str, str] = {}
     for _, name in cleaned:
-        if fold(name) in aliases:
-            name, label = aliases[fold(name)], "PER"
+        if folded[name] in aliases:
+            name, label = aliases[folded[name]], "PER"
         else:
-            label = label_of[name_key(name)]
+            label = label_of[keys[name]]
         if label not in _FIELDS:
             continue
-        key = name_key(name)
+        key = keys[name]
         names: list[str] = getattr(entities, _FIELDS[label])
         if key not in shown:
             shown[key] = name
             names.append(name)
-        elif (best := preferred(name, shown[key])) != shown[key]:
+        elif name != shown[key] and (best := preferred(name, shown[key])) != shown[key]:
             names[names.index(shown[key])] = shown[key] = best
     return entities
 
@@ -170,14 +179,31 @@ def _mention(label: str, surface: str, text: str | None) -> tuple[str, str] | No
         return "PER", rest
     if not rest and is_demonym(name) and (text is None or after_determiner(name, text)):
         return None
-    if (
-        not rest
-        and text is not None
-        and re.search(rf"\b{re.escape(name.lower())}\b", text)
-        and not name.islower()
-    ):
+    if not rest and text is not None and _has_word(name.lower(), text) and not name.islower():
         return None
     return label, name
+
+
+def _has_word(word: str, text: str) -> bool:
+    """True when `text` contains `word` between word boundaries, as `re.search(rf"\b{word}\b")` finds it
+    (escaped), without compiling a pattern for every name: most names are new to the regex cache."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if _boundary(text, start) and _boundary(text, end):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _boundary(text: str, index: int) -> bool:
+    """`\b` at `index`: a word character on one side only (outside the text counts as none)."""
+    before = index > 0 and _is_word(text[index - 1])
+    return before != (index < len(text) and _is_word(text[index]))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def select_mentions(spans: Iterable[tuple[str, int, int]], text: str) -> list[tuple[str, str]]:
