@@ -185,8 +185,8 @@ def _mention(label: str, surface: str, text: str | None) -> tuple[str, str] | No
 
 
 def _has_word(word: str, text: str) -> bool:
-    """True when `text` contains `word` between word boundaries, as `re.search(rf"\b{word}\b")` finds it
-    (escaped), without compiling a pattern for every name: most names are new to the regex cache."""
+    """True when `text` contains `word` between word boundaries, as the regular expression `\\b` + `word` +
+    `\\b` finds it, without compiling a pattern for every name (most names are new to the regex cache)."""
     start = text.find(word)
     while start >= 0:
         end = start + len(word)
@@ -197,7 +197,8 @@ def _has_word(word: str, text: str) -> bool:
 
 
 def _boundary(text: str, index: int) -> bool:
-    """`\b` at `index`: a word character on one side only (outside the text counts as none)."""
+    """A regular expression's `\\b` at `index`: a word character on one side only (outside the text counts as
+    none)."""
     before = index > 0 and _is_word(text[index - 1])
     return before != (index < len(text) and _is_word(text[index]))
 
