@@ -305,40 +305,37 @@ def test_a_word_finds_its_inflections_that_the_stemmer_sets_apart(searcher) -> N
     assert (hit.id, [hit.title[s:e] for s, e in hit.title_highlights]) == ("a1", ["Chine"])
 
 
-def test_question_words_do_not_match_in_a_question(tmp_path: Path) -> None:
-    corpus = tmp_path / "questions.jsonl"
-    corpus.write_text(
-        json.dumps({"id": "flood", "title": "Inondations au Vietnam", "body": "Les pluies frappent le centre."}) + "\n"
-        + json.dumps({"id": "howto", "title": "Comment voter", "body": "Quand et comment voter par procuration."})
-        + "\n", encoding="utf-8")
+# (the documents, then queries with the ids they must return in order)
+QUESTION_CASES = {
+    # interrogative words are not searched for in a question, but a short query keeps every word
+    "question-words": (
+        [{"id": "flood", "title": "Inondations au Vietnam", "body": "Les pluies frappent le centre."},
+         {"id": "howto", "title": "Comment voter", "body": "Quand et comment voter par procuration."}],
+        [("Comment les pluies frappent-elles le Vietnam ?", ["flood"]), ("comment voter", ["howto"])],
+    ),
+    # both documents have the question's stems; the one with its exact forms answers it
+    "as-written": (
+        [{"id": "plural", "title": "Port de Hanoï", "body": "Deux cents personnes travaillent au port."},
+         {"id": "singular", "title": "Port de Hanoï", "body": "Une personne travaille au port."}],
+        [("Combien de personnes travaillent au port ?", ["plural", "singular"]),
+         ("Combien de personne travaille au port ?", ["singular", "plural"])],
+    ),
+    # neither has "édifices religieux": churches are closer to it than schools, which come first in the index;
+    # a query that asks nothing keeps the index order
+    "close-meaning": (
+        [{"id": "schools", "title": "Hanoï", "body": "Les écoles de Hanoï ont été détruites."},
+         {"id": "churches", "title": "Hanoï", "body": "Les églises de Hanoï ont été détruites."}],
+        [("Quels édifices religieux ont été détruits à Hanoï ?", ["churches", "schools"]),
+         ("édifices religieux Hanoï", ["schools", "churches"])],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", QUESTION_CASES)
+def test_questions_are_ranked_by_what_they_ask(tmp_path: Path, case: str) -> None:
+    records, expected = QUESTION_CASES[case]
+    corpus = tmp_path / "records.jsonl"
+    corpus.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     index_paths([corpus], tmp_path / "index", entities=False)
     with Searcher(tmp_path / "index") as searcher:
-        assert ids(searcher.search("Comment les pluies frappent-elles le Vietnam ?")) == ["flood"]
-        assert ids(searcher.search("comment voter")) == ["howto"]  # a short query keeps every word
-
-
-def test_a_question_prefers_the_document_with_its_words_as_written(tmp_path: Path) -> None:
-    """Both documents have the question's stems; the one with its exact forms answers it."""
-    corpus = tmp_path / "port.jsonl"
-    corpus.write_text(
-        json.dumps({"id": "plural", "title": "Port de Hanoï", "body": "Deux cents personnes travaillent au port."})
-        + "\n" + json.dumps({"id": "singular", "title": "Port de Hanoï", "body": "Une personne travaille au port."})
-        + "\n", encoding="utf-8")
-    index_paths([corpus], tmp_path / "index", entities=False)
-    with Searcher(tmp_path / "index") as searcher:
-        assert ids(searcher.search("Combien de personnes travaillent au port ?")) == ["plural", "singular"]
-        assert ids(searcher.search("Combien de personne travaille au port ?")) == ["singular", "plural"]
-
-
-def test_a_question_prefers_the_document_with_words_close_to_its_own(tmp_path: Path) -> None:
-    """Neither document has "édifices religieux"; the one about churches is closer to it than the one about
-    schools, which comes first in the index."""
-    corpus = tmp_path / "hanoi.jsonl"
-    corpus.write_text(
-        json.dumps({"id": "schools", "title": "Hanoï", "body": "Les écoles de Hanoï ont été détruites."}) + "\n"
-        + json.dumps({"id": "churches", "title": "Hanoï", "body": "Les églises de Hanoï ont été détruites."})
-        + "\n", encoding="utf-8")
-    index_paths([corpus], tmp_path / "index", entities=False)
-    with Searcher(tmp_path / "index") as searcher:
-        assert ids(searcher.search("Quels édifices religieux ont été détruits à Hanoï ?")) == ["churches", "schools"]
-        assert ids(searcher.search("édifices religieux Hanoï")) == ["schools", "churches"]  # no question
+        assert [(query, ids(searcher.search(query))) for query, _ in expected] == expected
