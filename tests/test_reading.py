@@ -10,8 +10,19 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from seekwire.reading import NotText, Source, article_from_record, decode, read_jsonl, walk
+from seekwire.reading import (
+    BINARY_RATIO,
+    NotText,
+    Source,
+    _looks_binary,
+    article_from_record,
+    decode,
+    read_jsonl,
+    walk,
+)
 from seekwire.results import Skip
 
 PAGE = "Titre de l'article\n\nLe corps de l'article, avec des accents : é à ç œ.\n"
@@ -41,6 +52,12 @@ def test_cp1252_punctuation_is_decoded() -> None:
 def test_binary_data_is_not_text(data: bytes) -> None:
     with pytest.raises(NotText):
         decode(data)
+
+
+@given(st.text(alphabet=st.sampled_from([*map(chr, range(33)), "é", "\x7f"]), min_size=1, max_size=200))
+def test_binary_is_a_share_of_the_controls_text_never_has(text: str) -> None:
+    control = sum(1 for char in text if ord(char) < 32 and char not in "\n\t\f\v")
+    assert _looks_binary(text) == (control / len(text) > BINARY_RATIO)
 
 
 def test_walk_sorts_filters_and_reports_missing_paths(tmp_path: Path) -> None:

@@ -50,8 +50,10 @@ BINARY_SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG": "PNG", b"GIF87a": "GIF", b"GIF
 ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b\n]{0,1024}(?:\x07|\x1b\\)?"
                              r"|\x1b[@-Z\\-_]")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Above this share of NUL or control characters, bytes are not text.
+# Above this share of NUL or control characters (C0 but tab, newline, vertical tab and form feed), bytes are
+# not text.
 BINARY_RATIO = 0.05
+BINARY_CONTROL = re.compile(r"[\x00-\x08\x0d-\x1f]")
 
 
 NOT_REGULAR = "not a regular file (a FIFO, socket or device)"
@@ -238,8 +240,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
-    return control / len(sample) > BINARY_RATIO
+    return len(BINARY_CONTROL.findall(sample)) / len(sample) > BINARY_RATIO
 
 
 def page_id(source: Source) -> str:
