@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from seekwire import Searcher, index_paths
+from seekwire import Searcher, index_paths, vectors
 from seekwire.article import Entities
 from seekwire.errors import QuerySyntaxError
 from seekwire.query import Filters
@@ -333,7 +333,19 @@ QUESTION_CASES = {
 
 @pytest.mark.parametrize("case", QUESTION_CASES)
 def test_questions_are_ranked_by_what_they_ask(tmp_path: Path, case: str) -> None:
-    records, expected = QUESTION_CASES[case]
+    assert_question_case(tmp_path, *QUESTION_CASES[case])
+
+
+def test_without_word_vectors_questions_are_ranked_on_their_words(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(vectors, "installed", lambda: None)
+    assert_question_case(tmp_path, *QUESTION_CASES["as-written"])
+    records, _ = QUESTION_CASES["close-meaning"]
+    assert_question_case(tmp_path / "close", records, [("Quels édifices religieux ont été détruits à Hanoï ?",
+                                                        ["schools", "churches"])])
+
+
+def assert_question_case(tmp_path: Path, records: list[dict], expected: list[tuple[str, list[str]]]) -> None:
+    tmp_path.mkdir(exist_ok=True)
     corpus = tmp_path / "records.jsonl"
     corpus.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     index_paths([corpus], tmp_path / "index", entities=False)
