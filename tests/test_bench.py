@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Doc, Query, answerable, percentile
 from bench.peers import engine, query_words
-from bench.relevance import Scores, first_relevant, ready
+from bench.relevance import Scores, evaluate, first_relevant, half, ready
 
 DOCS = [
     Doc("kz", "Coopération avec le Kazakhstan", "Le président a signé un accord à Astana.", lede="Un accord.",
@@ -101,6 +101,17 @@ def test_scores_from_ranks() -> None:
     assert scores.queries == 4
     assert scores.mrr10 == pytest.approx((1 + 0.5 + 0.25) / 4)
     assert (scores.success1, scores.success10) == (0.25, 0.75)
+
+
+def test_queries_are_scored_overall_and_on_each_half(tmp_path: Path) -> None:
+    system = engine("fts5", tmp_path / "fts5")
+    system.build(DOCS)
+    queries = [Query(f"q{n}", "Kazakhstan", "question", frozenset(["kz"])) for n in range(20)]
+    scores = evaluate(system, queries)
+    assert set(scores) == {"all", "half 0", "half 1"}
+    assert [scores[f"half {h}"].queries for h in (0, 1)] == [sum(half(q) == h for q in queries) for h in (0, 1)]
+    assert 0 < scores["half 0"].queries < 20
+    assert half(queries[0]) == half(Query("q0", "another text", "exact"))  # the id alone decides
 
 
 def test_first_relevant_looks_at_the_top_ten_only() -> None:
