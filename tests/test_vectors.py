@@ -44,7 +44,7 @@ def test_damaged_model_files_mean_exact_words_only(tmp_path, monkeypatch) -> Non
     (vocab / "vectors").write_bytes(b"not numpy")
     (vocab / "key2row").write_bytes(b"\xc1")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(vectors, "MODELS", ("damaged_news_md",))
+    monkeypatch.setattr(vectors, "MODEL", "damaged_news_md")
     vectors.installed.cache_clear()
     try:
         assert vectors.installed() is None

