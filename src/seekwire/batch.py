@@ -14,6 +14,7 @@ from seekwire.errors import SeekwireError
 from seekwire.output import results_record, to_json
 from seekwire.query import FILTER_FIELDS, Filters, parse_date_bound
 from seekwire.search import Searcher
+from seekwire.text import repair
 
 # Filter names as the query language spells them (agency, person…), and as Filters' own attributes.
 LIST_KEYS = {**{name: field for name, field in FILTER_FIELDS.items() if field != "date"},
@@ -21,17 +22,21 @@ LIST_KEYS = {**{name: field for name, field in FILTER_FIELDS.items() if field !=
 OPTION_KEYS = {"sort", "limit", "offset", "facet_limit"}
 
 
-def run_batch(searcher: Searcher, lines: Iterable[str], emit: Callable[[str], None], *, filters: Filters,
-              **defaults) -> bool:
-    """Answer each line, emitting one JSON object per line; True when any query found something.
+def run_batch(searcher: Searcher, lines: Iterable[str | bytes], emit: Callable[[str], None], *,
+              filters: Filters, **defaults) -> bool:
+    """Answer each line (text, or bytes to be read as UTF-8), emitting one JSON object per line; True when any
+    query found something.
 
-    A line that fails gives {"line": N, "error": "..."} and the batch goes on.
+    A line that fails — not UTF-8, bad JSON, a bad query — gives {"line": N, "error": "..."} and the batch goes
+    on.
     """
     found = False
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
         try:
+            if isinstance(line, bytes):
+                line = _decoded(line)
+            if not line.strip():
+                continue
             text, line_filters, options = parse_line(line)
             results = searcher.search(text, filters=filters.merge(line_filters), **{**defaults, **options})
         except SeekwireError as error:
@@ -40,6 +45,13 @@ def run_batch(searcher: Searcher, lines: Iterable[str], emit: Callable[[str], No
         found = found or results.total > 0
         emit(to_json(results_record(results)))
     return found
+
+
+def _decoded(line: bytes) -> str:
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SeekwireError(f"not UTF-8 text (byte {error.start + 1})") from None
 
 
 def parse_line(line: str) -> tuple[str, Filters, dict]:
@@ -51,6 +63,10 @@ def parse_line(line: str) -> tuple[str, Filters, dict]:
         record = json.loads(stripped)
     except ValueError as error:
         raise SeekwireError(f"bad JSON: {error}") from None
+    except RecursionError:
+        raise SeekwireError("bad JSON: nested too deeply") from None
+    if not isinstance(record, dict):
+        raise SeekwireError("a JSON line must be an object")
     filters, options = Filters(), {}
     text = record.pop("query", "")
     if not isinstance(text, str):
@@ -60,7 +76,7 @@ def parse_line(line: str) -> tuple[str, Filters, dict]:
             values = [value] if isinstance(value, str) else value
             if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
                 raise SeekwireError(f"{key!r} must be a string or a list of strings")
-            getattr(filters, LIST_KEYS[key]).extend(values)
+            getattr(filters, LIST_KEYS[key]).extend(repair(v) for v in values)
         elif key in ("since", "until"):
             if not isinstance(value, str):
                 raise SeekwireError(f"{key!r} must be a date string")

@@ -1,8 +1,10 @@
 """The command line: parse options, call one library function, render the result, choose the exit status.
 
 Exit status follows grep and ripgrep: 0 found (or done), 1 nothing found (for `index`: done, but some inputs
-were skipped), 2 error. Library errors become a one-line message on stderr and status 2, never a traceback.
-stdout carries data only; progress and summaries go to stderr.
+were skipped), 2 error, and as shells expect 128 + the signal's number when interrupted (130 for Ctrl-C, 143 for
+SIGTERM), after a clean stop. Library errors become a one-line message on stderr and status 2, never a
+traceback. stdout carries data only; progress and summaries go to stderr. Every message is made printable
+(`text.printable`): a path or a query can carry escape sequences too.
 
 Modules that pull in the engine or the indexing pipeline are imported inside the commands that need them, so
 `seekwire --help` and the query path stay quick to start.
@@ -10,8 +12,10 @@ Modules that pull in the engine or the indexing pipeline are imported inside the
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable
 
@@ -19,6 +23,7 @@ import click
 
 from seekwire import __version__
 from seekwire.errors import SeekwireError
+from seekwire.text import printable
 
 FORMATS = ("table", "json", "jsonl")
 
@@ -29,7 +34,56 @@ class Failure(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"seekwire: {self.format_message()}", err=True)
+        click.echo(f"seekwire: {printable(self.format_message())}", err=True)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop asked for by a signal: raised where the program is, so that every cleanup runs."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+class Commands(click.Group):
+    """The command group, run so that its endings are seekwire's own.
+
+    click would print "Aborted!" and exit 1 on Ctrl-C, the status for "nothing found"; and would print a usage
+    error's text (which can quote a hostile argument) as it is. SIGTERM stops a run as Ctrl-C does, through
+    the same cleanup: an interrupted `index` leaves neither its unfinished generation nor its lock.
+    """
+
+    def main(self, *args, **kwargs):
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            status = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as error:
+            error.message = printable(error.message)
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:  # Ctrl-C before a command started
+            sys.exit(128 + signal.SIGINT)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            # The reader of a pipe left (`| head`): stop quietly, as other command-line tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        sys.exit(status if isinstance(status, int) else 0)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as stop:
+            after_progress = "\n" if sys.stderr.isatty() else ""
+            click.echo(f"{after_progress}seekwire: interrupted", err=True)
+            raise click.exceptions.Exit(128 + getattr(stop, "signum", signal.SIGINT)) from None
 
 
 def translate_errors(command: Callable) -> Callable:
@@ -80,7 +134,7 @@ def emit(text: str) -> None:
         click.echo(text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="seekwire")
 def cli() -> None:
     """French-aware full-text search over scraped news pages.
@@ -113,10 +167,8 @@ def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool,
     with _progress() as progress:
         report = index_paths(paths, index_dir, rebuild=rebuild, entities=entities, wait=wait,
                              progress=progress)
-    from seekwire.output import clean
-
     for skip in report.skipped:
-        click.echo(f"seekwire: skipped {clean(skip.path)}: {clean(skip.reason)}", err=True)
+        click.echo(f"seekwire: skipped {printable(skip.path)}: {printable(skip.reason)}", err=True)
     if fmt == "table":
         click.echo(summary_line(report), err=True)
     else:
@@ -174,14 +226,18 @@ def _date_bound(end: bool) -> Callable:
 
 def make_filters(options: dict):
     from seekwire.query import Filters
+    from seekwire.text import repair
+
+    def values(name: str) -> list[str]:
+        return [repair(value) for value in options.pop(name)]
 
     return Filters(
-        agencies=list(options.pop("agency")),
-        persons=list(options.pop("person")),
-        places=list(options.pop("place")),
-        organizations=list(options.pop("org")),
-        entities=list(options.pop("entity")),
-        publishers=list(options.pop("publisher")),
+        agencies=values("agency"),
+        persons=values("person"),
+        places=values("place"),
+        organizations=values("org"),
+        entities=values("entity"),
+        publishers=values("publisher"),
         since=options.pop("since"),
         until=options.pop("until"),
     )
@@ -198,7 +254,7 @@ def make_filters(options: dict):
 @click.option("--facets", "show_facets", is_flag=True, help="Show facet counts under the hits (table output).")
 @click.option("--facet-limit", type=click.IntRange(min=1), default=10, show_default=True,
               help="Values shown per facet.")
-@click.option("--batch", type=click.File("r", encoding="utf-8"), metavar="FILE",
+@click.option("--batch", type=click.File("rb"), metavar="FILE",
               help="Run every query of FILE ('-' for stdin): one query per line, or a JSON object with "
                    "'query' and options; prints one JSON result per line.")
 @format_options
@@ -231,9 +287,9 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
     emit(render_results(results, fmt, use_color(fmt), show_facets))
     if fmt == "table":
         for note in results.notes:
-            click.echo(f"seekwire: {note}", err=True)
+            click.echo(f"seekwire: {printable(note)}", err=True)
         if results.suggestion:
-            click.echo(f"did you mean: {results.suggestion}", err=True)
+            click.echo(f"did you mean: {printable(results.suggestion)}", err=True)
         shown = f"{results.offset + 1}-{results.offset + len(results.hits)} of " if results.hits else ""
         click.echo(f"{shown}{results.total} documents", err=True)
     sys.exit(0 if results.total else 1)

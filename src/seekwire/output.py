@@ -2,24 +2,25 @@
 
 JSON is an API (its keys are documented in README.md): it is built from `dataclasses.asdict`, never carries
 terminal decoration, and dates are `YYYY-MM-DD`, times `HH:MM`. Tables are for people: bold highlights only on
-a terminal and only when NO_COLOR is unset; the table library is only loaded when a table is drawn. Text taken from indexed pages is stripped of control characters
-before it reaches a terminal, so a page cannot smuggle escape sequences into the user's screen.
+a terminal and only when NO_COLOR is unset; the table library is only loaded when a table is drawn. Text taken
+from indexed pages goes through `text.printable` before it reaches a terminal, so a page cannot smuggle escape
+sequences or bidirectional overrides into the user's screen; JSON keeps the stored text, made encodable.
 """
 
 from __future__ import annotations
 
 import json
-import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from seekwire.article import Article
 from seekwire.results import FacetCount, Hit, IndexReport, Results, Stats
+from seekwire.text import BIDI, INVISIBLE, printable, repair
 
 FORMATS = ("table", "json", "jsonl")
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def tabulate(*args, **kwargs) -> str:
@@ -30,12 +31,24 @@ def tabulate(*args, **kwargs) -> str:
 
 
 def clean(text: str) -> str:
-    """Text safe to print: control characters (escape sequences among them) become spaces."""
-    return CONTROL.sub(" ", text)
+    """Text safe to print (see `text.printable`)."""
+    return printable(text)
+
+
+def clean_spans(text: str, spans: Iterable[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """Text safe to print, with character spans of the stored text moved to where they fall in it."""
+    dropped = [m.start() for pattern in (BIDI, INVISIBLE) for m in pattern.finditer(text)]
+    if not dropped:
+        return printable(text), list(spans)
+    dropped.sort()
+    moved = [(start - bisect_right(dropped, start - 1), end - bisect_right(dropped, end - 1)) for start, end in spans]
+    return printable(text), moved
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    """JSON text; a string that cannot be encoded (an index written before inputs were repaired) is repaired
+    here rather than failing the whole output."""
+    return repair(json.dumps(value, ensure_ascii=False, default=_json_default))
 
 
 def _json_default(value: Any) -> Any:
@@ -84,9 +97,9 @@ def render_results(results: Results, fmt: str, color: bool, show_facets: bool = 
             [
                 hit.rank,
                 hit.date or "",
-                ", ".join(hit.agencies),
-                emphasise(*_shorten(clean(hit.title), hit.title_highlights), color),
-                emphasise(clean(hit.snippet), hit.highlights, color),
+                clean(", ".join(hit.agencies)),
+                emphasise(*_shorten(*clean_spans(hit.title, hit.title_highlights)), color),
+                emphasise(*clean_spans(hit.snippet, hit.highlights), color),
             ]
             for hit in results.hits
         ]
@@ -119,7 +132,7 @@ def render_stats(stats: Stats, fmt: str) -> str:
     if fmt in ("json", "jsonl"):
         return to_json(asdict(stats))
     rows = [
-        ["index", stats.index],
+        ["index", clean(stats.index)],
         ["documents", stats.documents],
         ["dates", f"{stats.first_date or '?'} to {stats.last_date or '?'} ({stats.undated} undated)"],
         ["size", f"{stats.size_bytes / 1e6:.1f} MB"],
@@ -185,5 +198,5 @@ def summary_line(report: IndexReport) -> str:
     else:
         what = f"{report.added} added, {report.updated} updated, {report.removed} removed"
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
-    return (f"{report.index}: {what}, {report.unchanged} unchanged{skipped} — {report.documents} documents "
+    return (f"{clean(report.index)}: {what}, {report.unchanged} unchanged{skipped} — {report.documents} documents "
             f"in {report.seconds:.1f}s")

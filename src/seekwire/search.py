@@ -37,6 +37,7 @@ from seekwire.results import FacetCount, Hit, Results, Stats
 from seekwire.schema import ENTITY_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, article_from_stored, day_number
 from seekwire.snippets import best_passage, match_spans
 from seekwire.spelling import Speller
+from seekwire.text import os_text, repair
 
 SORTS = ("relevance", "date", "-date")
 # A query of at most SHORT_QUERY_WORDS words usually names a story, and its words are in the headline: the
@@ -150,7 +151,7 @@ class Searcher:
         if limit < 0 or offset < 0:
             raise QuerySyntaxError("--limit and --offset must not be negative")
         notes: list[str] = []
-        text = text if syntax else plain_words(text)
+        text = repair(text) if syntax else plain_words(repair(text))
         with self._guard:
             match = self._match(text, filters, notes)
             if match.words.query is None and sort == "relevance":
@@ -168,10 +169,11 @@ class Searcher:
         if name not in ALL_FACETS:
             raise QuerySyntaxError(f"unknown facet {name!r} — facets are {', '.join(ALL_FACETS)}")
         with self._guard:
-            return self._facets.count(name, self._match(text, filters, []).docs, None)
+            return self._facets.count(name, self._match(repair(text), filters, []).docs, None)
 
     def similar(self, doc_id: str, *, limit: int = 10, snippets: bool = True) -> Results:
         """Documents most like `doc_id`: its most salient words (against the whole index) and its entities."""
+        doc_id = os_text(doc_id)
         with self._guard:
             docnum = self._searcher.document_number(id=doc_id)
             stored = self._reader.stored_fields(docnum) if docnum is not None else None
@@ -193,7 +195,9 @@ class Searcher:
                        hits=hits)
 
     def get(self, doc_id: str) -> Article:
-        """The stored article with this id. Raises NotFoundError."""
+        """The stored article with this id (a name that is not UTF-8 as its file's id is written, `\\xNN`).
+        Raises NotFoundError."""
+        doc_id = os_text(doc_id)
         with self._guard:
             stored = self._searcher.document(id=doc_id)
         if stored is None:

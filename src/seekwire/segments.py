@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import traceback
 import zlib
 from array import array
@@ -280,7 +281,8 @@ class ParallelBuilder:
 
 def _work(connection, directory: str, schema: Schema, indexname: str, budget: int) -> None:
     """A worker process: build segments from the batches received until None, then send them back (or the
-    exception that stopped it)."""
+    exception that stopped it). Ctrl-C reaches the whole process group: the parent stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     builder = SegmentBuilder(directory, schema, indexname, budget)
     try:
         while (batch := connection.recv()) is not None:

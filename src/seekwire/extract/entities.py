@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import multiprocessing
+import signal
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.pool import AsyncResult
@@ -315,7 +316,9 @@ _worker_nlp: Language | None = None
 
 
 def _start_worker(model: str) -> None:
+    """Load the model. Ctrl-C reaches the whole process group: the parent stops the pool."""
     global _worker_nlp
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_nlp = load_model(model)
 
 
