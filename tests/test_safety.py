@@ -144,6 +144,7 @@ def test_an_empty_index(tmp_path: Path) -> None:
 
 def test_an_interrupted_first_build(seeds: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
+    storage.claim(index_dir)
     storage.new_generation(index_dir)
     one_line_error(seekwire("query", "mot", "--index", str(index_dir)), "no finished index at")
     assert index(seeds, index_dir).returncode == 0

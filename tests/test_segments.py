@@ -76,6 +76,7 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def whoosh_index_of(documents: list[dict], index_dir: Path) -> Path:
     """A published seekwire index of `documents`, written by Whoosh's own writer."""
+    storage.claim(index_dir)
     with storage.writer_lock(index_dir, 0):
         generation = storage.new_generation(index_dir)
         ix = whoosh_index.create_in(generation, build_schema())
@@ -165,6 +166,7 @@ def test_a_full_builder_starts_a_new_segment(corpus: Path, recorded: list[dict],
     index_paths([corpus], tmp_path / "recording", entities=False)
     reference = whoosh_index_of(recorded, tmp_path / "reference")
     built = tmp_path / "built"
+    storage.claim(built)
     with storage.writer_lock(built, 0):
         generation = storage.new_generation(built)
         ix = whoosh_index.create_in(generation, build_schema())

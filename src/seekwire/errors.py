@@ -17,6 +17,10 @@ class SchemaMismatchError(SeekwireError):
     """The index was built by another version of seekwire's schema."""
 
 
+class ForeignDirectoryError(SeekwireError):
+    """The index directory holds files seekwire did not create."""
+
+
 class IndexLockedError(SeekwireError):
     """Another process is writing to the index."""
 

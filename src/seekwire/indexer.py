@@ -17,6 +17,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +27,13 @@ from seekwire import storage
 from seekwire.article import Article
 from seekwire.errors import NoIndexError
 from seekwire.reading import (
+    MAX_PAGE_BYTES,
     NotText,
     Source,
     file_fingerprint,
     fingerprint,
     open_input,
+    page_id,
     read_jsonl,
     read_page_file,
     walk,
@@ -38,6 +41,7 @@ from seekwire.reading import (
 from seekwire.results import IndexReport, Skip
 from seekwire.schema import build_schema, document_fields
 from seekwire.segments import BuiltSegmentsWriter, ParallelBuilder, SegmentBuilder
+from seekwire.text import os_text
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger("seekwire")
@@ -69,15 +73,32 @@ def index_paths(
     """Index files and directories into `index_dir`, creating it when needed.
 
     With `rebuild`, a fresh index is built beside the current one and swapped in at the end. Raises
-    IndexLockedError when another writer holds the index longer than `wait` seconds.
+    ForeignDirectoryError when `index_dir` holds files seekwire did not create, IndexLockedError when another
+    writer holds the index longer than `wait` seconds, and a SeekwireError naming the index when it cannot be
+    written (a full disk, a read-only place).
     """
+    try:
+        return _index(paths, index_dir, rebuild, entities, wait, progress)
+    except OSError as error:
+        # Input files are read under their own guards (a bad one is a Skip): what reaches here is the index.
+        if error.errno in storage.WRITE_ERRNOS:
+            raise storage.unwritable(index_dir, error) from None
+        raise
+
+
+def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progress: Progress | None
+           ) -> IndexReport:
     started = time.monotonic()
     report = IndexReport(index=os.fspath(index_dir))
-    sources, roots, report.skipped = walk(paths)
+    storage.claim(index_dir)
+    sources, roots, report.skipped = walk(paths, is_index=storage.is_index_dir)
     with storage.writer_lock(index_dir, wait) as interrupted:
         if interrupted is not None:
             log.warning("seekwire: the previous indexing run (pid %d) was interrupted; its unfinished work "
                         "is discarded and this run starts from the last finished index", interrupted)
+        guard = storage.IndexErrors(index_dir)
+        with guard:
+            storage.clear_unfinished(index_dir)
         base = None
         if not rebuild:
             try:
@@ -85,7 +106,6 @@ def index_paths(
                 storage.check_schema(base)
             except NoIndexError:
                 base = None
-        guard = storage.IndexErrors(index_dir)
         with guard:
             generation = storage.new_generation(index_dir, base)
         try:
@@ -132,18 +152,21 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
 
             articles = EntityRecognizer().recognize(articles)
         for article in articles:
-            fields = document_fields(article, keys.popleft())
+            fields = document_fields(article, os_text(keys.popleft()))
             with guard:
                 builder.add(fields)
         with guard:
             if ix.doc_count_all():
                 with writer.searcher() as searcher:
                     for key in plan.removed_sources + replaced:
-                        writer.delete_by_term("source", key, searcher=searcher)
+                        writer.delete_by_term("source", os_text(key), searcher=searcher)
             writer.add_segments(builder.finish())
     except BaseException:
-        builder.cancel()
-        writer.cancel()
+        # Cleaning up can fail for the same reason (a full disk): the first error is the one to report.
+        with suppress(Exception):
+            builder.cancel()
+        with suppress(Exception):
+            writer.cancel()
         raise
     if not (report.changed or plan.to_read):
         writer.cancel()
@@ -165,6 +188,11 @@ def _builder(generation: Path, schema, plan: _Plan, entities: bool) -> SegmentBu
 
 
 def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], report: IndexReport) -> _Plan:
+    """The files to read (new or changed, in path order), and the files gone from the walked directories.
+
+    An unchanged file is not read; what was skipped in it is reported again, from the manifest, so a run
+    over the same inputs always reports the same skips (a 10 GB file that is no page is judged once).
+    """
     to_read = []
     seen = set()
     for source in sources:
@@ -177,24 +205,89 @@ def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], re
         entry = manifest.get(source.key)
         if entry and entry["size"] == stat.st_size and entry["mtime_ns"] == stat.st_mtime_ns:
             report.unchanged += len(entry["ids"])
+            report.skipped += [Skip(path, reason) for path, reason in entry.get("skipped", [])]
         else:
             to_read.append((source, stat))
     prefixes = tuple(root.rstrip(os.sep) + os.sep for root in roots)
-    removed = [key for key in manifest if key not in seen and key.startswith(prefixes)]
+    removed = [key for key, entry in manifest.items()
+               if key not in seen and (key.startswith(prefixes) or entry.get("reached", "").startswith(prefixes))]
+    to_read.sort(key=lambda item: item[0].key)
     return _Plan(to_read, removed)
+
+
+class _Claims:
+    """Which files claim each id, so that an id depends only on the current inputs, never on history.
+
+    A page's id is its file name, a record's its own `id`; when several files claim the same id, the file whose
+    path sorts first keeps it and every other gets a suffix made from its path. Files are read in path order,
+    so when a file is read every file that sorts before it has been read already (or is unchanged, its claims
+    in the manifest): its ids are final at once. A file read this run may take an id from an unchanged file
+    that sorts after it, or leave one to it; that file is then read again.
+    """
+
+    def __init__(self, manifest: dict[str, dict], to_read: list[tuple[Source, os.stat_result]]):
+        self._by_id: dict[str, set[str]] = {}
+        for key, entry in manifest.items():
+            for doc_id in entry["ids"]:
+                self._by_id.setdefault(claimed(doc_id, key), set()).add(key)
+        for source, _ in to_read:
+            if not source.is_jsonl:
+                self._by_id.setdefault(page_id(source), set()).add(source.key)
+
+    def forget(self, key: str, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            self._by_id.get(claimed(doc_id, key), set()).discard(key)
+
+    def claim(self, key: str, raw: str) -> str:
+        """The id a file gets for the id `raw` it claims."""
+        owners = self._by_id.setdefault(raw, set())
+        owners.add(key)
+        return raw if key == min(owners) else suffixed(raw, key)
+
+    def misplaced(self, manifest: dict[str, dict], keys: Iterable[str]) -> list[str]:
+        """The files among `keys` whose ids in the manifest are no longer the ids they should have."""
+        return [key for key in keys
+                if any(doc_id != self.final(key, claimed(doc_id, key)) for doc_id in manifest[key]["ids"])]
+
+    def final(self, key: str, raw: str) -> str:
+        owners = self._by_id.get(raw) or {key}
+        return raw if key == min(owners | {key}) else suffixed(raw, key)
+
+
+def suffixed(raw: str, key: str) -> str:
+    """`raw` for a file that shares it with a file whose path sorts first: a suffix from this file's path."""
+    return f"{raw}~{fingerprint(os.fsencode(key))[:8]}"
+
+
+def claimed(doc_id: str, key: str) -> str:
+    """The id a file claimed, from the id it was given."""
+    return doc_id.removesuffix(suffixed("", key))
 
 
 def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deque[str], replaced: list[str],
           progress: Progress | None) -> Iterator[Article]:
     """Read the changed files, yielding their articles in order and appending each one's file to `keys`
-    and each file read again to `replaced`; keeps the manifest and the counts in step."""
-    owners = {doc_id: key for key, entry in manifest.items() for doc_id in entry["ids"]}
-    total = len(plan.to_read)
-    for done, (source, stat) in enumerate(plan.to_read, start=1):
+    and each file read again to `replaced`; keeps the manifest and the counts in step.
+
+    Unchanged files whose ids the changes move (see `_Claims`) are read again, after the others.
+    """
+    claims = _Claims(manifest, plan.to_read)
+    queue: deque[tuple[Source, os.stat_result | None]] = deque(plan.to_read)
+    planned = {source.key for source, _ in plan.to_read}
+    pending = set(planned)
+    done: set[str] = set()
+    for key in claims.misplaced(manifest, manifest.keys() - pending):
+        queue.append((Source(key, manifest[key]["shown"], manifest[key].get("reached", key)), None))
+        pending.add(key)
+    total = len(queue)
+    while queue:
+        source, stat = queue.popleft()
+        done.add(source.key)
         if progress:
-            progress(done, total)
+            progress(len(done), max(total, len(done)))
         try:
             handle = open_input(source.key)
+            stat = stat or os.fstat(handle.fileno())
         except OSError as error:
             report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror}"))
             continue
@@ -202,39 +295,46 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deq
             report.skipped.append(Skip(source.shown, str(error)))
             continue
         with handle:
-            yield from _read_file(source, stat, handle, manifest, owners, report, keys, replaced)
+            yield from _read_file(source, stat, handle, manifest, claims, report, keys, replaced,
+                                  forced=source.key not in planned)
+        if not queue:
+            # What this run read may have moved the ids of files it did not read.
+            for key in claims.misplaced(manifest, manifest.keys() - done):
+                queue.append((Source(key, manifest[key]["shown"], manifest[key].get("reached", key)), None))
+                total += 1
 
 
-def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict],
-               owners: dict[str, str], report: IndexReport, keys: deque[str],
-               replaced: list[str]) -> Iterator[Article]:
-    """Read one changed file unless its bytes are those already indexed.
+def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict], claims: _Claims,
+               report: IndexReport, keys: deque[str], replaced: list[str], *, forced: bool) -> Iterator[Article]:
+    """Read one changed file unless its bytes, and the ids they give, are those already indexed.
 
     `stat` was taken before the file was opened: if the file changes while it is read, the manifest holds the
-    older stat and the next run looks at the file again.
+    older stat and the next run looks at the file again. What is skipped in the file is remembered with it.
     """
     entry = manifest.get(source.key)
     try:
-        digest = file_fingerprint(handle)
+        digest = file_fingerprint(handle, None if source.is_jsonl else MAX_PAGE_BYTES + 1)
     except OSError as error:
         report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror or error}"))
         return
-    if entry and entry["digest"] == digest:
+    if entry and entry["digest"] == digest and not forced and not claims.misplaced(manifest, [source.key]):
         entry.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
         report.unchanged += len(entry["ids"])
+        report.skipped += [Skip(path, reason) for path, reason in entry.get("skipped", [])]
         return
-    old_ids = set(entry["ids"]) if entry else set()
-    for doc_id in old_ids:
-        owners.pop(doc_id, None)
+    old_ids = entry["ids"] if entry else []
+    claims.forget(source.key, old_ids)
     replaced.append(source.key)
     ids: list[str] = []
+    raws: set[str] = set()
+    skips: list[Skip] = []
     try:
-        for article in _articles(source, handle, stat, report):
-            article.id = _unique_id(article.id, source.key, owners)
-            if article.id in ids:
-                report.skipped.append(Skip(f"{source.shown}", f"duplicate id {article.id!r}"))
+        for article in _articles(source, handle, stat, skips):
+            if article.id in raws:
+                skips.append(Skip(f"{source.shown}", f"duplicate id {article.id!r}"))
                 continue
-            owners[article.id] = source.key
+            raws.add(article.id)
+            article.id = claims.claim(source.key, article.id)
             ids.append(article.id)
             if article.id in old_ids:
                 report.updated += 1
@@ -244,29 +344,21 @@ def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str,
             yield article
     except OSError as error:
         # The articles read so far stay; forgetting the file makes the next run read it whole again.
-        report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror or error}"))
-        ids = []
-    report.removed += len(old_ids - set(ids))
-    # A file that gave no article is not remembered: it is read, and reported, again on the next run.
-    if ids:
-        manifest[source.key] = {"shown": source.shown, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-                                "digest": digest, "ids": ids}
-    else:
+        report.skipped += skips + [Skip(source.shown, f"cannot read: {error.strerror or error}")]
         manifest.pop(source.key, None)
+        report.removed += len(set(old_ids) - set(ids))
+        return
+    report.skipped += skips
+    report.removed += len(set(old_ids) - set(ids))
+    manifest[source.key] = {"shown": source.shown, "reached": source.reached or source.key,
+                            "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "digest": digest, "ids": ids,
+                            "skipped": [[skip.path, skip.reason] for skip in skips]}
 
 
-def _articles(source: Source, handle, stat: os.stat_result, report: IndexReport) -> Iterator[Article]:
+def _articles(source: Source, handle, stat: os.stat_result, skips: list[Skip]) -> Iterator[Article]:
     items = read_jsonl(source, handle) if source.is_jsonl else read_page_file(source, handle, stat.st_mtime)
     for item in items:
         if isinstance(item, Skip):
-            report.skipped.append(item)
+            skips.append(item)
         else:
             yield item
-
-
-def _unique_id(doc_id: str, key: str, owners: dict[str, str]) -> str:
-    """Keep ids unique across files: a name already held by another file gets a suffix from this path."""
-    owner = owners.get(doc_id)
-    if owner is None or owner == key:
-        return doc_id
-    return f"{doc_id}~{fingerprint(key.encode())[:8]}"

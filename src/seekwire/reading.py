@@ -22,7 +22,7 @@ import os
 import re
 import stat as stat_module
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -30,6 +30,7 @@ from typing import BinaryIO
 from seekwire.article import Article
 from seekwire.extract import parse_page
 from seekwire.results import Skip
+from seekwire.text import os_text, repair, without_controls
 
 PAGE_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -44,12 +45,6 @@ CHUNK = MIB
 BINARY_SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG": "PNG", b"GIF87a": "GIF", b"GIF89a": "GIF",
                      b"\xff\xd8\xff": "JPEG", b"\x7fELF": "ELF", b"PK\x03\x04": "zip", b"\x1f\x8b": "gzip",
                      b"\xfd7zXZ\x00": "xz", b"\xd0\xcf\x11\xe0": "OLE"}
-# ECMA-48 escape sequences: CSI (colours, cursor moves), strings (OSC window titles...) ended by BEL or ST
-# (or, when unterminated, cut at the end of the line), and two-character escapes.
-# Their 8-bit forms are left to CONTROL: in text decoded as Latin-1 those bytes are more likely noise.
-ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b\n]{0,1024}(?:\x07|\x1b\\)?"
-                             r"|\x1b[@-Z\\-_]")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Above this share of NUL or control characters (C0 but tab, newline, vertical tab and form feed), bytes are
 # not text.
 BINARY_RATIO = 0.05
@@ -61,15 +56,22 @@ NOT_REGULAR = "not a regular file (a FIFO, socket or device)"
 
 @dataclass(frozen=True)
 class Source:
-    """One input file: `key` is its absolute path (stable across working directories), `shown` the path as the
-    user named it."""
+    """One input file: `key` is its real absolute path (the same however the file was reached, and stable
+    across working directories), `shown` the path as the user named it, `reached` the absolute path it was
+    reached by (through any links)."""
 
     key: str
     shown: str
+    reached: str = ""
 
     @property
     def is_jsonl(self) -> bool:
         return self.key.endswith(JSONL_SUFFIXES)
+
+    @property
+    def term(self) -> str:
+        """The file's name in the index: its key as text that can always be encoded."""
+        return os_text(self.key)
 
 
 def input_kind(name: str) -> bool:
@@ -77,27 +79,34 @@ def input_kind(name: str) -> bool:
     return name.endswith(PAGE_SUFFIXES + JSONL_SUFFIXES)
 
 
-def walk(paths: Iterable[str | os.PathLike]) -> tuple[list[Source], list[str], list[Skip]]:
+def walk(paths: Iterable[str | os.PathLike], is_index: Callable[[str], bool] = lambda path: False
+         ) -> tuple[list[Source], list[str], list[Skip]]:
     """Expand the paths to index into sources, sorted within each directory.
 
-    Returns the sources, the absolute directories that were walked (a source that was in one of them and is
-    gone has been deleted), and the paths that could not be used.
+    A file reached twice (named twice, through a link, or under a linked directory) is one source. Directories
+    for which `is_index` is true are never walked: an index is not an input, even inside a tree being indexed.
+    Returns the sources, the absolute directories that were walked, as given and resolved (a source that was
+    in one of them and is gone has been deleted), and the paths that could not be used.
     """
-    sources: dict[str, Source] = {}
+    sources: dict[tuple[int, int], Source] = {}
     roots: list[str] = []
     skipped: list[Skip] = []
     for given in paths:
-        shown = os.fspath(given)
-        key = os.path.abspath(shown)
-        if os.path.isdir(key):
-            roots.append(key)
-            for source in _walk_dir(key, shown, skipped):
-                sources.setdefault(source.key, source)
-        elif os.path.isfile(key):
-            sources.setdefault(key, Source(key, shown))
-        elif os.path.lexists(key):
+        shown = os_text(os.fspath(given))
+        path = os.path.abspath(os.fspath(given))
+        if os.path.isdir(path):
+            if is_index(path):
+                skipped.append(Skip(shown, "an index directory, never indexed"))
+                continue
+            roots += [path, os.path.realpath(path)]
+            for identity, source in _walk_dir(path, shown, skipped, is_index):
+                sources.setdefault(identity, source)
+        elif os.path.isfile(path):
+            status = os.stat(path)
+            sources.setdefault((status.st_dev, status.st_ino), Source(os.path.realpath(path), shown, path))
+        elif os.path.lexists(path):
             try:
-                os.stat(key)
+                os.stat(path)
             except OSError as error:
                 reason = _stat_failure(error)
             else:
@@ -105,11 +114,13 @@ def walk(paths: Iterable[str | os.PathLike]) -> tuple[list[Source], list[str], l
             skipped.append(Skip(shown, reason))
         else:
             skipped.append(Skip(shown, "no such file or directory"))
-    return list(sources.values()), roots, list(dict.fromkeys(skipped))
+    return list(sources.values()), list(dict.fromkeys(roots)), list(dict.fromkeys(skipped))
 
 
-def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Source]:
-    """Depth first, names sorted, links followed once; an explicit stack, so no recursion limit on depth."""
+def _walk_dir(root: str, shown_root: str, skipped: list[Skip], is_index: Callable[[str], bool]
+              ) -> Iterator[tuple[tuple[int, int], Source]]:
+    """Depth first, names sorted, links followed once; an explicit stack, so no recursion limit on depth.
+    Yields each file's identity (device, inode) with its source."""
     seen: set[tuple[int, int]] = set()
     top = os.stat(root)
     stack = [(root, (top.st_dev, top.st_ino))]
@@ -120,14 +131,17 @@ def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Sourc
             skipped.append(Skip(shown, "directory link loop, not followed again"))
             continue
         seen.add(identity)
+        if directory != root and is_index(directory):
+            continue
         try:
             with os.scandir(directory) as entries:
-                names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
+                names = sorted((entry.name, entry.is_symlink()) for entry in entries if not entry.name.startswith("."))
         except OSError as error:
             skipped.append(Skip(shown, f"cannot list directory: {error.strerror}"))
             continue
+        real = os.path.realpath(directory)
         subdirectories = []
-        for name in names:
+        for name, link in names:
             path = os.path.join(directory, name)
             try:
                 status = os.stat(path)
@@ -141,7 +155,8 @@ def _walk_dir(root: str, shown_root: str, skipped: list[Skip]) -> Iterator[Sourc
             elif not input_kind(name):
                 continue
             elif stat_module.S_ISREG(mode):
-                yield Source(path, _shown(path, root, shown_root))
+                key = os.path.realpath(path) if link else os.path.join(real, name)
+                yield (status.st_dev, status.st_ino), Source(key, _shown(path, root, shown_root), path)
             else:
                 skipped.append(Skip(_shown(path, root, shown_root), NOT_REGULAR))
         stack.extend(reversed(subdirectories))
@@ -152,7 +167,7 @@ def _stat_failure(error: OSError) -> str:
 
 
 def _shown(path: str, root: str, shown_root: str) -> str:
-    return os.path.join(shown_root, os.path.relpath(path, root))
+    return os.path.join(shown_root, os_text(os.path.relpath(path, root)))
 
 
 def fingerprint(data: bytes) -> str:
@@ -176,11 +191,17 @@ def open_input(path: str) -> BinaryIO:
         raise
 
 
-def file_fingerprint(handle: BinaryIO) -> str:
-    """The fingerprint of a whole file, read in chunks; leaves the handle at its start."""
+def file_fingerprint(handle: BinaryIO, limit: int | None = None) -> str:
+    """The fingerprint of a file, read in chunks, or of its first `limit` bytes (for a page, all that is ever
+    read of it: a huge file is not read whole on every run); leaves the handle at its start."""
     digest = hashlib.blake2b(digest_size=16)
-    while chunk := handle.read(CHUNK):
+    left = limit
+    while chunk := handle.read(CHUNK if left is None else min(CHUNK, left)):
         digest.update(chunk)
+        if left is not None:
+            left -= len(chunk)
+            if not left:
+                break
     handle.seek(0)
     return digest.hexdigest()
 
@@ -220,14 +241,6 @@ def decode(data: bytes, complete: bool = True) -> str:
     return without_controls(text)
 
 
-def without_controls(text: str) -> str:
-    """Text without terminal escape sequences, and other control characters but tab and newline as spaces.
-
-    They are never part of an article, they split or glue words, and printed they can drive a terminal.
-    """
-    return CONTROL.sub(" ", ESCAPE_SEQUENCE.sub("", text))
-
-
 def _decode(data: bytes, encoding: str, complete: bool) -> str:
     return codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
 
@@ -244,8 +257,8 @@ def _looks_binary(text: str) -> bool:
 
 
 def page_id(source: Source) -> str:
-    """The id of a page file: its name without the extension."""
-    return Path(source.key).name.removesuffix(".txt")
+    """The id of a page file: its name without the extension (bytes that are not UTF-8 written `\\xNN`)."""
+    return os_text(Path(source.key).name.removesuffix(".txt"))
 
 
 def read_page(source: Source, data: bytes, mtime: float, complete: bool = True) -> Article:
@@ -331,6 +344,7 @@ def article_from_record(record: object, shown: str) -> Article:
         agencies = [agency] if agency else []
     elif not (isinstance(agencies, list) and all(isinstance(a, str) for a in agencies)):
         raise TypeError("'agencies' must be a list of strings")
+    agencies = [repair(a) for a in agencies]
     date, time = parse_record_date(record.get("date"))
     return Article(
         id=doc_id,
@@ -357,6 +371,7 @@ def _text(record: dict, key: str, required: bool = False) -> str | None:
         return str(value)
     if not isinstance(value, str):
         raise TypeError(f"{key!r} must be a string")
+    value = repair(value)
     if required and not value.strip():
         raise ValueError(f"empty {key!r}")
     return value.strip() if required else without_controls(value)

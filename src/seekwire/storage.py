@@ -1,6 +1,7 @@
 """The index directory on disk: generations, the current pointer, the writer lock and the manifest.
 
     index/
+      .seekwire-index    the marker: this directory is a seekwire index (written when seekwire creates it)
       .lock              held (flock) by the one process writing; the kernel drops it if that process dies
       current -> gen-3   the generation readers open; replaced atomically by a rename
       gen-3/             a Whoosh index, plus seekwire.json (schema version) and manifest.json
@@ -12,6 +13,11 @@ files, which only drops the copy's links). So a reader never sees a half-written
 moment leaves the previous index untouched, and the manifest always describes exactly the index beside it.
 
 The manifest records, for every indexed file, its size, mtime, content digest and document ids.
+
+seekwire never owns what it did not create: a directory becomes an index only when it is new or empty (the
+marker is then written first), and only generations seekwire numbered and marked (`gen-N/` holding
+seekwire.json) are ever removed. A non-empty directory without the marker is refused, so `--index ~/notes` cannot
+cost anyone their notes. Indexes built before the marker existed are recognised by their layout and adopted.
 
 Whoosh opens every segment file when a reader is created, so a searcher opened before a run keeps answering
 from its generation even after that generation is deleted.
@@ -25,13 +31,14 @@ import gc
 import json
 import os
 import pickle
+import re
 import shutil
 import struct
 import time
 import warnings
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -41,6 +48,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from seekwire.errors import (
     CorruptIndexError,
+    ForeignDirectoryError,
     IndexLockedError,
     NoIndexError,
     SchemaMismatchError,
@@ -48,11 +56,14 @@ from seekwire.errors import (
 )
 from seekwire.schema import SCHEMA_VERSION
 
+MARKER = ".seekwire-index"
+MARKER_TEXT = "This directory is a seekwire index: seekwire rewrites and removes what it holds.\n"
 LOCK = ".lock"
 CURRENT = "current"
 META = "seekwire.json"
 MANIFEST = "manifest.json"
 GENERATION_PREFIX = "gen-"
+GENERATION = re.compile(r"gen-[0-9]+")
 # Whoosh's own writer lock inside a generation: an flock too, never carried into a copy.
 WHOOSH_LOCK = "MAIN_WRITELOCK"
 
@@ -62,7 +73,7 @@ READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, A
                MemoryError, struct.error, zlib.error, pickle.UnpicklingError, whoosh_index.IndexError,
                FileFormatError, StorageError)
 # What writing to a full disk or a read-only place raises.
-WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR)
+WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR)
 
 
 def current_generation(index_dir: str | os.PathLike) -> Path:
@@ -121,7 +132,8 @@ class IndexErrors:
         return self
 
     def __exit__(self, kind: type | None, error: BaseException | None, traceback: object) -> None:
-        if not isinstance(error, READ_ERRORS):
+        if not isinstance(error, READ_ERRORS) or isinstance(error, UnicodeEncodeError):
+            # Damaged files fail to decode; text that fails to encode came from us, and is a bug to see.
             return
         if isinstance(error, OSError) and error.errno in WRITE_ERRNOS:
             raise unwritable(self.index_dir, error) from None
@@ -182,23 +194,85 @@ def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSear
             generation = newer
 
 
-def new_generation(index_dir: str | os.PathLike, base: Path | None = None) -> Path:
-    """Create a generation directory beside the current one: empty, or a copy of `base` made of hard links."""
+def claim(index_dir: str | os.PathLike) -> None:
+    """Make sure `index_dir` is seekwire's to write: create it (or take it while empty) and mark it, or refuse.
+
+    A directory that holds anything and carries no marker belongs to someone else, unless it has the layout
+    of an index written before the marker existed. Raises ForeignDirectoryError, or the unwritable error.
+    """
     root = Path(index_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    numbers = [int(p.name[len(GENERATION_PREFIX) :]) for p in root.glob(GENERATION_PREFIX + "*")
-               if p.name[len(GENERATION_PREFIX) :].isdigit()]
-    generation = root / f"{GENERATION_PREFIX}{max(numbers, default=0) + 1}"
-    generation.mkdir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if (root / MARKER).is_file():
+            return
+        with os.scandir(root) as entries:
+            names = [entry.name for entry in entries]
+        if names and not _older_index(root, names):
+            raise ForeignDirectoryError(
+                f"{root} is not empty and is not a seekwire index — seekwire never writes into a directory it "
+                "did not create: give an empty or new directory with --index"
+            )
+        with open(root / MARKER, "w", encoding="utf-8") as handle:
+            handle.write(MARKER_TEXT)
+    except OSError as error:
+        raise unwritable(index_dir, error) from None
+
+
+def is_index_dir(path: str | os.PathLike) -> bool:
+    """Whether a directory is a seekwire index (marked, or holding a `current` link as indexes did before
+    markers): such a directory is never read as input."""
+    root = Path(path)
+    if (root / MARKER).is_file():
+        return True
+    return (root / CURRENT).is_symlink() and _older_index(root, [CURRENT])
+
+
+def _older_index(root: Path, names: list[str]) -> bool:
+    """Whether a directory without the marker holds an index seekwire wrote before markers existed: a
+    `current` link to a marked generation, or Whoosh's table of contents from before generations."""
+    if CURRENT in names and (root / CURRENT).is_symlink():
+        target = os.readlink(root / CURRENT)
+        return bool(GENERATION.fullmatch(target)) and (root / target / META).is_file()
+    return any(name.startswith("_MAIN_") and name.endswith(".toc") for name in names)
+
+
+def generations(index_dir: str | os.PathLike) -> list[Path]:
+    """The generations seekwire made in an index directory: `gen-N/` directories holding its metadata file
+    (or still empty, left by a run killed as it began one)."""
+    root = Path(index_dir)
+    found = []
+    for path in root.glob(GENERATION_PREFIX + "*"):
+        if GENERATION.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
+            if (path / META).is_file() or not any(path.iterdir()):
+                found.append(path)
+    return found
+
+
+def new_generation(index_dir: str | os.PathLike, base: Path | None = None) -> Path:
+    """Create a generation directory beside the current one: empty, or a copy of `base` made of hard links.
+
+    Its number is one past the highest of seekwire's own generations; a name already taken by something
+    else is passed over, never reused.
+    """
+    root = Path(index_dir)
+    number = max((int(p.name[len(GENERATION_PREFIX):]) for p in generations(root)), default=0)
+    while True:
+        number += 1
+        generation = root / f"{GENERATION_PREFIX}{number}"
+        try:
+            generation.mkdir()
+            break
+        except FileExistsError:
+            continue
+    _write_json(generation / META, {"schema_version": SCHEMA_VERSION})
     if base is not None:
         for item in base.iterdir():
-            if item.name == WHOOSH_LOCK or item.name.startswith(".") or not item.is_file():
+            if item.name in (WHOOSH_LOCK, META) or item.name.startswith(".") or not item.is_file():
                 continue
             try:
                 os.link(item, generation / item.name)
             except OSError:
                 shutil.copy2(item, generation / item.name)
-    _write_json(generation / META, {"schema_version": SCHEMA_VERSION})
     return generation
 
 
@@ -215,12 +289,32 @@ def publish(generation: Path) -> None:
     previous = os.readlink(root / CURRENT) if (root / CURRENT).is_symlink() else None
     os.replace(temporary, root / CURRENT)
     _fsync_dir(root)
-    keep = {generation.name, previous}
-    for stale in root.glob(GENERATION_PREFIX + "*"):
+    clear_unfinished(root, keep={generation.name, previous})
+
+
+def clear_unfinished(index_dir: str | os.PathLike, keep: set[str | None] | None = None) -> None:
+    """Remove every generation but those named in `keep` (by default `current` and the newest one below it,
+    which readers opened before the last run may still use). Called under the writer lock: any other
+    generation was left by a run that was killed or failed."""
+    root = Path(index_dir)
+    if keep is None:
+        current = os.readlink(root / CURRENT) if (root / CURRENT).is_symlink() else None
+        keep = {current, *_previous(root, current)}
+    for stale in generations(root):
         if stale.name not in keep:
             shutil.rmtree(stale, ignore_errors=True)
     for stale in root.glob(f".{CURRENT}.*"):
-        stale.unlink(missing_ok=True)
+        if stale.is_symlink():
+            stale.unlink(missing_ok=True)
+
+
+def _previous(root: Path, current: str | None) -> list[str]:
+    """The newest generation below `current`: the one readers opened before the last run may still use."""
+    if current is None or not GENERATION.fullmatch(current):
+        return []
+    number = int(current[len(GENERATION_PREFIX):])
+    older = [p.name for p in generations(root) if int(p.name[len(GENERATION_PREFIX):]) < number]
+    return [max(older, key=lambda name: int(name[len(GENERATION_PREFIX):]))] if older else []
 
 
 def discard(generation: Path) -> None:
@@ -238,7 +332,6 @@ def writer_lock(index_dir: str | os.PathLike, wait: float) -> Iterator[int | Non
     """
     root = Path(index_dir)
     try:
-        root.mkdir(parents=True, exist_ok=True)
         fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as error:
         raise unwritable(index_dir, error) from None
@@ -259,12 +352,16 @@ def writer_lock(index_dir: str | os.PathLike, wait: float) -> Iterator[int | Non
                     ) from None
                 time.sleep(0.1)
         left = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except OSError as error:
+            raise unwritable(index_dir, error) from None
         try:
             yield int(left) if left.isdigit() else None
         finally:
-            os.ftruncate(fd, 0)
+            with suppress(OSError):  # the pid is only a hint: failing to clear it must not hide the run's outcome
+                os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
@@ -289,7 +386,8 @@ def save_manifest(generation: Path, manifest: dict[str, dict]) -> None:
 def _write_json(path: Path, value: object) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(value, handle, ensure_ascii=False, separators=(",", ":"))
+        # ASCII, escapes included: file names that are not UTF-8 (surrogates in Python) survive the round trip.
+        json.dump(value, handle, ensure_ascii=True, separators=(",", ":"))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
