@@ -185,10 +185,12 @@ def open_input(path: str) -> BinaryIO:
         if not stat_module.S_ISREG(os.fstat(fd).st_mode):
             raise NotText(NOT_REGULAR)
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+    # Outside the handler: once the file object exists it owns the descriptor, and closing it a second time
+    # (an interrupt landing just after) would turn the interrupt into a "bad file descriptor" skip.
+    return os.fdopen(fd, "rb")
 
 
 def file_fingerprint(handle: BinaryIO, limit: int | None = None) -> str:
