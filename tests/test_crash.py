@@ -188,13 +188,18 @@ def test_many_incremental_commits_keep_every_document(tmp_path: Path) -> None:
         assert [hit.id for hit in searcher.search("mot7").hits] == ["p7"]
 
 
+def segment_files(generation: Path) -> list[Path]:
+    """The files of the generation's segments, largest first."""
+    return sorted(generation.glob("MAIN_*.*"), key=lambda p: (-p.stat().st_size, p.name))
+
+
 def damage_truncate(generation: Path) -> None:
-    segment = max(generation.glob("*.seg"), key=lambda p: p.stat().st_size)
+    segment = segment_files(generation)[0]
     os.truncate(segment, segment.stat().st_size // 2)
 
 
 def damage_delete(generation: Path) -> None:
-    next(generation.glob("*.seg")).unlink()
+    next(generation.glob("*.trm")).unlink()
 
 
 def damage_toc(generation: Path) -> None:
@@ -245,7 +250,7 @@ def test_garbage_inside_a_segment_is_a_corrupt_index_error(tmp_path: Path, share
     write_corpus(work, 2000, 0)
     index_dir = tmp_path / "index"
     index_paths([work], index_dir, entities=False)
-    segment = next(storage.current_generation(index_dir).glob("*.seg"))
+    segment = segment_files(storage.current_generation(index_dir))[0]
     data = bytearray(segment.read_bytes())
     start, end = int(len(data) * share[0]), int(len(data) * share[1])
     data[start:end] = random.Random(3).randbytes(end - start)

@@ -103,7 +103,7 @@ def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progres
         if not rebuild:
             try:
                 base = storage.current_generation(index_dir)
-                storage.check_schema(base)
+                storage.check_generation(base)
             except NoIndexError:
                 base = None
         with guard:
@@ -139,7 +139,8 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
     """
     plan = _plan(manifest, sources, roots, report)
     with guard:
-        writer = BuiltSegmentsWriter(ix, limitmb=WRITER_MEMORY_MB)
+        # Separate files, never one compound file, which readers would copy onto the heap (engine/files.py).
+        writer = BuiltSegmentsWriter(ix, limitmb=WRITER_MEMORY_MB, compound=False)
     builder = _builder(generation, ix.schema, plan, entities)
     try:
         for key in plan.removed_sources:

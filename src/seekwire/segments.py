@@ -7,7 +7,7 @@ Here each field is inverted in memory instead (term -> the documents, weights an
 document order), sorted once when the segment is written, and given to Whoosh's W3 codec a block of postings
 at a time. The files are written by the codec's own per-document, field and postings writers (the postings
 blocks pickled with a more compact protocol), so the result is a standard Whoosh 2.7 segment that stock
-Whoosh reads, and the segments join the index in the commit of an ordinary Whoosh writer, which still does
+Whoosh reads (kept as separate files, not assembled into one compound file: see `engine/files.py`), and the segments join the index in the commit of an ordinary Whoosh writer, which still does
 the deletions and the merging of small segments.
 
 Memory is bounded: a builder writes out its segment once it has taken in POSTING_BUDGET term occurrences, and
@@ -136,7 +136,6 @@ class SegmentBuilder:
             writer.finish_field()
         writer.close()
         segment.set_doc_count(self._docnum)
-        segment.create_compound_file(self.storage)
         self.segments.append(segment)
         self._postings = self._lengths = {}
 

@@ -46,6 +46,7 @@ from whoosh.filedb.filestore import StorageError
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.searching import Searcher as WhooshSearcher
 
+from seekwire.engine.files import MappedStorage
 from seekwire.errors import (
     CorruptIndexError,
     ForeignDirectoryError,
@@ -62,10 +63,15 @@ LOCK = ".lock"
 CURRENT = "current"
 META = "seekwire.json"
 MANIFEST = "manifest.json"
+# The size of every file of a published generation's Whoosh index: a file truncated or lost since is found on
+# opening, whichever command opens it, not when a query first reads the damaged part, or never.
+FILES = "files.json"
 GENERATION_PREFIX = "gen-"
 GENERATION = re.compile(r"gen-[0-9]+")
 # Whoosh's own writer lock inside a generation: an flock too, never carried into a copy.
 WHOOSH_LOCK = "MAIN_WRITELOCK"
+# How the files of Whoosh's index (named MAIN) begin: segment files and the table of contents.
+WHOOSH_FILES = ("MAIN_", "_MAIN_")
 
 # What reading damaged Whoosh files raises: a truncated or missing segment, a garbled table of contents or
 # posting list surfaces as any of these, at open time or later, when the damaged part is first read.
@@ -96,6 +102,29 @@ def current_generation(index_dir: str | os.PathLike) -> Path:
             f"index at {root} points at a missing {generation.name}/ — run `seekwire index --rebuild PATH`"
         )
     return generation
+
+
+def check_generation(generation: Path) -> None:
+    """Refuse an index written under another schema version, and one whose files changed since it was
+    published."""
+    check_schema(generation)
+    try:
+        sizes = json.loads((generation / FILES).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return  # published before sizes were recorded
+    except (OSError, ValueError) as error:
+        raise CorruptIndexError(
+            f"index at {generation.parent} is unreadable ({error}) — run `seekwire index --rebuild PATH`"
+        ) from None
+    for name, size in sizes.items():
+        try:
+            found = (generation / name).stat().st_size
+        except FileNotFoundError:
+            found = None
+        if found != size:
+            what = "is missing" if found is None else f"has {found} bytes instead of {size}"
+            raise CorruptIndexError(f"index at {generation.parent} is damaged ({name} {what}) — run "
+                                    "`seekwire index --rebuild PATH` to rebuild it")
 
 
 def check_schema(generation: Path) -> None:
@@ -132,8 +161,7 @@ class IndexErrors:
         return self
 
     def __exit__(self, kind: type | None, error: BaseException | None, traceback: object) -> None:
-        if not isinstance(error, READ_ERRORS) or isinstance(error, UnicodeEncodeError):
-            # Damaged files fail to decode; text that fails to encode came from us, and is a bug to see.
+        if not isinstance(error, READ_ERRORS):
             return
         if isinstance(error, OSError) and error.errno in WRITE_ERRNOS:
             raise unwritable(self.index_dir, error) from None
@@ -183,10 +211,10 @@ def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSear
     """
     generation = current_generation(index_dir)
     while True:
-        check_schema(generation)
+        check_generation(generation)
         try:
             with IndexErrors(index_dir):
-                return whoosh_index.open_dir(os.fspath(generation)).searcher(**options)
+                return MappedStorage(os.fspath(generation)).open_index().searcher(**options)
         except CorruptIndexError:
             newer = current_generation(index_dir)
             if newer == generation:
@@ -282,6 +310,8 @@ def publish(generation: Path) -> None:
     Called under the writer lock: any other generation is left over from a run that was killed.
     """
     root = generation.parent
+    _write_json(generation / FILES, {path.name: path.stat().st_size for path in generation.iterdir()
+                                     if path.name.startswith(WHOOSH_FILES) and path.name != WHOOSH_LOCK})
     temporary = root / f".{CURRENT}.{os.getpid()}"
     if temporary.is_symlink():
         temporary.unlink()
