@@ -161,6 +161,71 @@ def test_select_mentions_skips_lone_names_and_demonyms_before_a_person():
     assert select_mentions(spans, text) == [("PER", "Nicola Spirig"), ("LOC", "Rio")]
 
 
+def _spans(text: str, labelled: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
+    """(label, start, end) of each name at its first place in `text` after the previous one."""
+    spans, position = [], 0
+    for label, name in labelled:
+        start = text.index(name, position)
+        spans.append((label, start, start + len(name)))
+        position = start + len(name)
+    return spans
+
+
+def test_select_mentions_reads_the_headline_and_sentences_not_bylines_or_other_stories():
+    text = (
+        "Inondations à Valence\n\n"
+        "par Jeanne Martin, journaliste au service Monde\n\n"
+        "Des pluies torrentielles ont frappé Valence mardi, a indiqué Pedro Ruiz.\n\n"
+        "Chili : un séisme secoue Santiago\n\n"
+        "— Pedro Ruiz, maire de Valence"
+    )
+    labelled = [
+        ("LOC", "Valence"),
+        ("PER", "Jeanne Martin"),
+        ("ORG", "Monde"),
+        ("LOC", "Valence"),
+        ("PER", "Pedro Ruiz"),
+        ("LOC", "Chili"),
+        ("LOC", "Santiago"),
+        ("PER", "Pedro Ruiz"),
+        ("LOC", "Valence"),
+    ]
+    assert select_mentions(_spans(text, labelled), text) == [
+        ("LOC", "Valence"),
+        ("LOC", "Valence"),
+        ("PER", "Pedro Ruiz"),
+        ("PER", "Pedro Ruiz"),
+        ("LOC", "Valence"),
+    ]
+
+
+def test_select_mentions_keeps_a_short_line_the_sentences_echo_and_drops_photo_credits():
+    text = (
+        "Le sommet de Lomé\n\n"
+        "Les dirigeants réunis à Lomé ont salué le rôle du Togo et de Faure Gnassingbé.\n\n"
+        "Faure Gnassingbé et ses invités\n\n"
+        "La salle du sommet. (Paul Yao/Agence)\n\n"
+        "Gnassingbé (hôte du sommet)"
+    )
+    labelled = [
+        ("LOC", "Lomé"),
+        ("LOC", "Lomé"),
+        ("LOC", "Togo"),
+        ("PER", "Faure Gnassingbé"),
+        ("PER", "Faure Gnassingbé"),
+        ("PER", "Paul Yao"),
+        ("PER", "Gnassingbé"),
+    ]
+    assert [name for _, name in select_mentions(_spans(text, labelled), text)] == [
+        "Lomé",
+        "Lomé",
+        "Togo",
+        "Faure Gnassingbé",
+        "Faure Gnassingbé",
+        "Gnassingbé",
+    ]
+
+
 def test_article_text_is_title_then_body_and_bounded():
     assert article_text(Article(id="a", path="a", title="Titre", body="Corps")) == "Titre\n\nCorps"
     long = Article(id="b", path="b", title="T", body="mot " * MAX_CHARS)

@@ -15,8 +15,10 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import multiprocessing
+import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from enum import Enum
 from multiprocessing.pool import AsyncResult
 from typing import TYPE_CHECKING
 
@@ -84,6 +86,13 @@ _ORGANIZATION_HEADS = frozenset(
     ]
 )
 _FIELDS = {"PER": "persons", "LOC": "places", "ORG": "organizations"}
+# Lines of at most this many words may be headings, bylines, captions or links rather than sentences.
+_MAX_SHORT_LINE_WORDS = 25
+# How a sentence ends (a closing quote or bracket may follow its punctuation).
+_SENTENCE_END = re.compile(r"[.!?…:;][\s»\"”’)]*$")
+_CLOSING_BRACKETS = re.compile(r"\([^()]*\)\W*$")
+# A line opened by a dash names who spoke the quotation above it ("— Jean Dupont, maire de Lyon").
+_QUOTE_DASH = re.compile(r"[—–-]\s")
 # Components of the fr_core_news pipelines that NER does not read.
 _UNUSED_COMPONENTS = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
@@ -210,26 +219,68 @@ def _is_word(char: str) -> bool:
 def select_mentions(spans: Iterable[tuple[str, int, int]], text: str) -> list[tuple[str, str]]:
     """The (label, surface) mentions worth keeping among the recogniser's (label, start, end) spans.
 
-    Dropped: a name alone on its line (share buttons, link lists: not prose), and a place directly followed by
-    a person, which is a demonym used as a noun ("la Suissesse Nicola Spirig", "le Britannique Chris Froome").
+    The article is its headline (the text's first line) and its sentences. A name alone on its line (a share
+    button, a tag) is dropped. A name in a short line that is no sentence (a byline, a section label, a link
+    to another article, a list) or in the brackets closing a short line (a photo credit: "Des manifestants.
+    (Jean Dupont/Agence)") is kept only when the article's sentences name it too: a byline's journalist and the
+    people of other stories are not what it is about, a person quoted under a dash ("— Jean Dupont, maire")
+    is. A place directly followed by a person is a demonym used as a noun ("la Suissesse Nicola Spirig", "le
+    Britannique Chris Froome"), not a place.
     """
     spans = list(spans)
+    article = None
     kept = []
     for index, (label, start, end) in enumerate(spans):
         following = spans[index + 1] if index + 1 < len(spans) else None
         if label == "LOC" and following and following[0] == "PER" and not text[end : following[1]].strip():
             continue
-        if _in_prose(text, start, end):
+        place = _place(text, start, end)
+        if place is _Place.SHORT_LINE:
+            article = article if article is not None else fold(_article_sentences(text))
+            if not _has_word(fold(text[start:end]).split()[-1], article):
+                continue
+        if place is not _Place.ALONE:
             kept.append((label, text[start:end]))
     return kept
 
 
-def _in_prose(text: str, start: int, end: int) -> bool:
+class _Place(Enum):
+    """Where a name stands in the text (see `select_mentions`)."""
+
+    ARTICLE = "article"
+    SHORT_LINE = "short line"
+    ALONE = "alone"
+
+
+def _place(text: str, start: int, end: int) -> _Place:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
     rest = line[: start - line_start] + line[end - line_start :]
-    return any(char.isalnum() for char in rest)
+    if not any(char.isalnum() for char in rest):
+        return _Place.ALONE
+    if line_start == 0 or not _is_short(line) or _QUOTE_DASH.match(line):
+        return _Place.ARTICLE
+    closing = _CLOSING_BRACKETS.search(line)
+    if closing is not None:
+        return _Place.SHORT_LINE if start - line_start >= closing.start() else _Place.ARTICLE
+    return _Place.ARTICLE if _SENTENCE_END.search(line) else _Place.SHORT_LINE
+
+
+def _is_short(line: str) -> bool:
+    return len(line.split()) <= _MAX_SHORT_LINE_WORDS
+
+
+def _article_sentences(text: str) -> str:
+    """The headline and the lines of the text that are sentences, without the brackets that close them."""
+    lines = text.split("\n")
+    kept = lines[:1]
+    for line in lines[1:]:
+        if not _is_short(line) or _QUOTE_DASH.match(line):
+            kept.append(line)
+        elif _SENTENCE_END.search(line) or _CLOSING_BRACKETS.search(line):
+            kept.append(_CLOSING_BRACKETS.sub("", line))
+    return "\n".join(kept)
 
 
 def article_text(article: Article) -> str:
@@ -291,11 +342,18 @@ class EntityRecognizer:
 
 def entities_of(nlp: Language, texts: list[str]) -> list[Entities]:
     """Canonical entities of each text."""
-    found = []
-    for doc in nlp.pipe(texts, batch_size=len(texts) or 1):
-        spans = ((ent.label_, ent.start_char, ent.end_char) for ent in doc.ents)
-        found.append(canonical_entities(select_mentions(spans, doc.text), doc.text))
-    return found
+    return [entities_from_spans(spans, text) for spans, text in zip(model_spans(nlp, texts), texts, strict=True)]
+
+
+def model_spans(nlp: Language, texts: list[str]) -> list[list[tuple[str, int, int]]]:
+    """The recogniser's (label, start, end) spans in each text: everything the model says, before clean-up."""
+    docs = nlp.pipe(texts, batch_size=len(texts) or 1)
+    return [[(ent.label_, ent.start_char, ent.end_char) for ent in doc.ents] for doc in docs]
+
+
+def entities_from_spans(spans: Iterable[tuple[str, int, int]], text: str) -> Entities:
+    """Canonical entities of a text from the recogniser's spans in it."""
+    return canonical_entities(select_mentions(spans, text), text)
 
 
 def _fill(batch: list[Article], entities: list[Entities]) -> Iterator[Article]:
