@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from seekwire.extract import parse_page
-from seekwire.extract.agencies import agencies_in, is_credit_line, split_closing_tag
+from seekwire.extract.agencies import agencies_in, is_credit_line, split_closing_tag, split_dateline
 
 
 @pytest.mark.parametrize(
@@ -90,3 +90,16 @@ La circulation y sera gratuite pendant un mois.
     article = parse_page(page, doc_id="t", path="t.txt")
     assert article.agencies == ["APA", "AIP"]
     assert "Paul Yao" not in article.body
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text", "agencies"),
+    [
+        ("Abidjan (AFP) - Le président a dissous", "Le président a dissous", ["AFP"]),
+        ("Rio de Janeiro (Reuters) -- Le carnaval", "Le carnaval", ["Reuters"]),
+        ("Dakar, 3 juin (APS) - Le gouvernement", "Le gouvernement", ["APS"]),
+        ("Abidjan - Une phrase qui commence par un nom", "Abidjan - Une phrase qui commence par un nom", []),
+    ],
+)
+def test_a_dateline_with_a_place_written_as_a_name_needs_its_credit(paragraph, text, agencies):
+    assert split_dateline(paragraph) == (text, agencies)

@@ -115,6 +115,11 @@ _DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]{1,40}?)(?:\s*,\s*(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?)?"
     rf"\s*(?:\(\s*(?P<credit>{_ALIAS}(?:\s*/[^()]{{0,40}})?)\s*\))?\s*(?:-{{1,2}}|—|–)\s+(?=\S)",
 )
+_CREDITED_DATELINE = re.compile(
+    r"^(?P<place>[A-ZÀ-Ý][\w'’.-]*(?:\s+(?:(?:de|du|des|la|le|el)\s+)?[A-ZÀ-Ý][\w'’.-]*){0,3})"
+    r"(?:\s*,\s*(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?)?"
+    rf"\s*\(\s*(?P<credit>{_ALIAS}(?:\s*/[^()]{{0,40}})?)\s*\)\s*(?:-{{1,2}}|—|–)\s+(?=\S)",
+)
 # A caption closed by its photo credit: "Une rue de Sendai. © Jean Dupont/AFP", "Photo d'archives. | AFP",
 # "Des policiers. (Hélène Benali/Reuters)", "Vue de la réunion. (Photo: AP Photo/Elif Dubois)".
 _CAPTION_CREDIT = re.compile(r"(?:©|(?<=[.!?»)]) \|)\s*(?P<mark>[^©|]+)$|\((?P<paren>[^()]+)\)[\s.]*$")
@@ -190,9 +195,13 @@ def _spelled_out_before(acronym: str, text: str) -> bool:
 
 
 def split_dateline(paragraph: str) -> tuple[str, list[str]]:
-    """Remove a leading dateline ("PARIS - ", "PEKIN, 28 novembre (Xinhua) --") and return what it credits."""
+    """Remove a leading dateline ("PARIS - ", "PEKIN, 28 novembre (Xinhua) --", "Abidjan (AFP) - ") and return
+    what it credits. A place in capitals is enough to make a dateline; a place written as a name needs the
+    agency credit, since "Paris - " alone may open a sentence."""
     match = _DATELINE.match(paragraph)
     if match is None or sum(c.isupper() for c in match.group("place")) < 2:
+        match = _CREDITED_DATELINE.match(paragraph)
+    if match is None:
         return paragraph, []
     credit = match.group("credit")
     return paragraph[match.end() :], agencies_in(credit) if credit else []
