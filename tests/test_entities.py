@@ -91,11 +91,52 @@ def test_canonical_entities_lists_the_full_name_at_the_first_mention_of_the_pers
     assert entities.persons == ["Li Keqiang", "Alikhan Smailov"]
 
 
-def test_canonical_entities_dedupes_case_and_accents_keeping_the_longest_form():
+def test_canonical_entities_merge_case_accent_and_ligature_variants_under_the_best_writing():
     entities = canonical_entities(
-        [("LOC", "Etats-Unis"), ("LOC", "États-Unis"), ("ORG", "ONU"), ("ORG", "Onu")]
+        [
+            ("LOC", "Etats-Unis"),
+            ("LOC", "PARIS"),
+            ("LOC", "États-Unis"),
+            ("ORG", "ONU"),
+            ("ORG", "Onu"),
+            ("LOC", "Paris"),
+            ("PER", "Edouard Philippe"),
+            ("ORG", "Coeur de Lion"),
+            ("PER", "Édouard Philippe"),
+            ("ORG", "Cœur de Lion"),
+        ]
     )
-    assert entities == Entities(persons=[], places=["Etats-Unis"], organizations=["ONU"])
+    assert entities == Entities(
+        persons=["Édouard Philippe"], places=["États-Unis", "Paris"], organizations=["ONU", "Cœur de Lion"]
+    )
+
+
+def test_a_surname_alone_joins_the_full_name_of_the_article():
+    entities = canonical_entities([("PER", "Macron"), ("PER", "Emmanuel Macron"), ("PER", "Bruno Le")])
+    assert entities.persons == ["Emmanuel Macron", "Bruno"]
+
+
+@pytest.mark.parametrize(
+    ("label", "surface"),
+    [
+        ("LOC", "Nord"),
+        ("LOC", "Vendredi"),
+        ("ORG", "NDLR"),
+        ("ORG", "Constitution"),
+        ("ORG", "International / Élections"),
+        ("ORG", "Politique | Afrique"),
+    ],
+)
+def test_common_words_and_menus_are_no_entities(label, surface):
+    assert canonical_entities([(label, surface)]) == Entities()
+
+
+def test_news_agencies_are_organisations_and_demonyms_no_places():
+    text = "Selon Anadolu, les Britanniques et une Suissesse étaient à bord. L'Espagnole Ana Ruiz a gagné."
+    entities = canonical_entities(
+        [("PER", "Anadolu"), ("LOC", "Britanniques"), ("LOC", "Suissesse"), ("LOC", "Espagnole Ana Ruiz")], text
+    )
+    assert entities == Entities(persons=["Ana Ruiz"], places=[], organizations=["Anadolu"])
 
 
 def test_canonical_entities_drops_junk_and_misc():

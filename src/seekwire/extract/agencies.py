@@ -143,6 +143,12 @@ def agencies_in(text: str) -> list[str]:
     return names
 
 
+def agency_named(name: str) -> str | None:
+    """The canonical agency `name` spells out whole ("Agence France-Presse", "AFP"), or None."""
+    match = _AGENCY.fullmatch(name.strip())
+    return agencies_in(name)[0] if match and agencies_in(name) else None
+
+
 def is_credit_line(line: str) -> bool:
     """True for a line that credits agencies: a short line of credits only (agencies, photographers, the site),
     or a photo caption closed by its credit ("… © Jean Dupont/AFP", "… | AFP", "… (Jean Dupont/AFP)").

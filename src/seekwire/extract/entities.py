@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from seekwire.article import Article, Entities
 from seekwire.errors import SeekwireError
+from seekwire.extract.agencies import agency_named
 from seekwire.extract.names import (
     after_determiner,
     alias_targets,
@@ -91,6 +92,8 @@ _MAX_SHORT_LINE_WORDS = 25
 # How a sentence ends (a closing quote or bracket may follow its punctuation).
 _SENTENCE_END = re.compile(r"[.!?…:;][\s»\"”’)]*$")
 _CLOSING_BRACKETS = re.compile(r"\([^()]*\)\W*$")
+# A photo caption: a sentence, then its credit in brackets or after a bar ("… à Paris. | Jean Dupont").
+_CAPTION = re.compile(r"[.!?…]\s*(?:\([^()]*\)|\|[^|]*)\W*$")
 # A line opened by a dash names who spoke the quotation above it ("— Jean Dupont, maire de Lyon").
 _QUOTE_DASH = re.compile(r"[—–-]\s")
 # Components of the fr_core_news pipelines that NER does not read.
@@ -175,12 +178,15 @@ def canonical_entities(mentions: Iterable[tuple[str, str]], text: str | None = N
 def _mention(label: str, surface: str, text: str | None) -> tuple[str, str] | None:
     """One mention's (label, cleaned name), relabelled where the name's shape says so, or None to drop it.
 
-    A name headed by an institution noun ("Académie de Rouen") is an organisation; a demonym before a name
-    ("Italienne Federica Pellegrini") makes it a person; a demonym alone after a determiner ("les Français") or
-    a one-word name the text also writes in lower case ("Ville") is no name at all.
+    A news agency ("Anadolu", "AFP") and a name headed by an institution noun ("Académie de Rouen") are
+    organisations; a demonym before a name ("Italienne Federica Pellegrini") makes it a person; a demonym
+    alone after a determiner ("les Français") or a one-word name the text also writes in lower case ("Ville")
+    is no name at all.
     """
     if label not in (*_FIELDS, "MISC") or not (name := clean_name(surface, person=label == "PER")):
         return None
+    if agency_named(name):
+        return "ORG", name
     first, _, rest = name.partition(" ")
     if label != "PER" and rest and fold(first) in _ORGANIZATION_HEADS:
         return "ORG", name
@@ -221,23 +227,23 @@ def select_mentions(spans: Iterable[tuple[str, int, int]], text: str) -> list[tu
 
     The article is its headline (the text's first line) and its sentences. A name alone on its line (a share
     button, a tag) is dropped. A name in a short line that is no sentence (a byline, a section label, a link
-    to another article, a list) or in the brackets closing a short line (a photo credit: "Des manifestants.
-    (Jean Dupont/Agence)") is kept only when the article's sentences name it too: a byline's journalist and the
-    people of other stories are not what it is about, a person quoted under a dash ("— Jean Dupont, maire")
-    is. A place directly followed by a person is a demonym used as a noun ("la Suissesse Nicola Spirig", "le
-    Britannique Chris Froome"), not a place.
+    to another article), in a photo caption ("Une séance à l'Assemblée. (Jean Dupont/Agence)") or in the
+    brackets closing a short line is kept only when the article's sentences write it too: a byline's
+    journalist, a photographer, the people of other stories and the subjects of stock photos are not what the
+    article is about, a person quoted under a dash ("— Jean Dupont, maire") is. A place directly followed by
+    a person is a demonym used as a noun ("la Suissesse Nicola Spirig", "le Britannique Chris Froome").
     """
     spans = list(spans)
-    article = None
+    sentences = None
     kept = []
     for index, (label, start, end) in enumerate(spans):
         following = spans[index + 1] if index + 1 < len(spans) else None
         if label == "LOC" and following and following[0] == "PER" and not text[end : following[1]].strip():
             continue
         place = _place(text, start, end)
-        if place is _Place.SHORT_LINE:
-            article = article if article is not None else fold(_article_sentences(text))
-            if not _has_word(fold(text[start:end]).split()[-1], article):
+        if place is _Place.ASIDE:
+            sentences = sentences if sentences is not None else _article_sentences(text)
+            if not _has_word(text[start:end].split()[-1], sentences):
                 continue
         if place is not _Place.ALONE:
             kept.append((label, text[start:end]))
@@ -248,7 +254,7 @@ class _Place(Enum):
     """Where a name stands in the text (see `select_mentions`)."""
 
     ARTICLE = "article"
-    SHORT_LINE = "short line"
+    ASIDE = "aside"
     ALONE = "alone"
 
 
@@ -259,28 +265,27 @@ def _place(text: str, start: int, end: int) -> _Place:
     rest = line[: start - line_start] + line[end - line_start :]
     if not any(char.isalnum() for char in rest):
         return _Place.ALONE
-    if line_start == 0 or not _is_short(line) or _QUOTE_DASH.match(line):
+    if _is_sentence(line, first=line_start == 0):
         return _Place.ARTICLE
     closing = _CLOSING_BRACKETS.search(line)
-    if closing is not None:
-        return _Place.SHORT_LINE if start - line_start >= closing.start() else _Place.ARTICLE
-    return _Place.ARTICLE if _SENTENCE_END.search(line) else _Place.SHORT_LINE
+    # An item of a list ("Dupont (3 buts)") is read up to its closing brackets.
+    if closing is not None and not _CAPTION.search(line) and start - line_start < closing.start():
+        return _Place.ARTICLE
+    return _Place.ASIDE
 
 
-def _is_short(line: str) -> bool:
-    return len(line.split()) <= _MAX_SHORT_LINE_WORDS
+def _is_sentence(line: str, *, first: bool = False) -> bool:
+    """True for the headline (`first`), a long line, a quotation's signature, and a short line that ends
+    like a sentence without a photo credit after it."""
+    if first or len(line.split()) > _MAX_SHORT_LINE_WORDS or _QUOTE_DASH.match(line):
+        return True
+    return _SENTENCE_END.search(line) is not None and not _CLOSING_BRACKETS.search(line)
 
 
 def _article_sentences(text: str) -> str:
-    """The headline and the lines of the text that are sentences, without the brackets that close them."""
+    """The headline and the lines of the text that are sentences."""
     lines = text.split("\n")
-    kept = lines[:1]
-    for line in lines[1:]:
-        if not _is_short(line) or _QUOTE_DASH.match(line):
-            kept.append(line)
-        elif _SENTENCE_END.search(line) or _CLOSING_BRACKETS.search(line):
-            kept.append(_CLOSING_BRACKETS.sub("", line))
-    return "\n".join(kept)
+    return "\n".join(line for index, line in enumerate(lines) if line and _is_sentence(line, first=index == 0))
 
 
 def article_text(article: Article) -> str:
