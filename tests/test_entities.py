@@ -18,6 +18,7 @@ from seekwire.extract.entities import (
     _has_word,
     article_text,
     canonical_entities,
+    entities_from_spans,
     installed_model,
     select_mentions,
 )
@@ -265,6 +266,32 @@ def test_select_mentions_keeps_a_short_line_the_sentences_echo_and_drops_photo_c
         "Faure Gnassingbé",
         "Gnassingbé",
     ]
+
+
+def test_furniture_left_in_the_text_gives_no_entities():
+    text = (
+        "Le budget de Lyon adopté\n\n"
+        "Temps de lecture 2 min\n\n"
+        "Recevez nos alertes Lyon Actu\n\n"
+        "Le conseil municipal de Lyon a adopté le budget présenté par Grégory Doucet."
+    )
+    labelled = [
+        ("LOC", "Lyon"),
+        ("PER", "Temps"),
+        ("PER", "Recevez"),
+        ("ORG", "Lyon Actu"),
+        ("LOC", "Lyon"),
+        ("PER", "Grégory Doucet"),
+    ]
+    assert entities_from_spans(_spans(text, labelled), text) == Entities(
+        persons=["Grégory Doucet"], places=["Lyon"], organizations=[]
+    )
+
+
+def test_a_place_ending_a_line_is_no_demonym_of_the_person_on_the_next():
+    text = "Sommet à Lomé\nJeanne Martin, envoyée spéciale, a suivi les débats depuis la salle de presse."
+    labelled = [("LOC", "Lomé"), ("PER", "Jeanne Martin")]
+    assert select_mentions(_spans(text, labelled), text) == labelled
 
 
 def test_article_text_is_title_then_body_and_bounded():

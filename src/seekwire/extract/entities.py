@@ -238,7 +238,7 @@ def select_mentions(spans: Iterable[tuple[str, int, int]], text: str) -> list[tu
     kept = []
     for index, (label, start, end) in enumerate(spans):
         following = spans[index + 1] if index + 1 < len(spans) else None
-        if label == "LOC" and following and following[0] == "PER" and not text[end : following[1]].strip():
+        if label == "LOC" and following and following[0] == "PER" and not text[end : following[1]].strip(" "):
             continue
         place = _place(text, start, end)
         if place is _Place.ASIDE:
