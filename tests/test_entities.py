@@ -18,6 +18,7 @@ from seekwire.extract.entities import (
     _has_word,
     article_text,
     canonical_entities,
+    entities_from_spans,
     installed_model,
     select_mentions,
 )
@@ -91,11 +92,52 @@ def test_canonical_entities_lists_the_full_name_at_the_first_mention_of_the_pers
     assert entities.persons == ["Li Keqiang", "Alikhan Smailov"]
 
 
-def test_canonical_entities_dedupes_case_and_accents_keeping_the_longest_form():
+def test_canonical_entities_merge_case_accent_and_ligature_variants_under_the_best_writing():
     entities = canonical_entities(
-        [("LOC", "Etats-Unis"), ("LOC", "États-Unis"), ("ORG", "ONU"), ("ORG", "Onu")]
+        [
+            ("LOC", "Etats-Unis"),
+            ("LOC", "PARIS"),
+            ("LOC", "États-Unis"),
+            ("ORG", "ONU"),
+            ("ORG", "Onu"),
+            ("LOC", "Paris"),
+            ("PER", "Edouard Philippe"),
+            ("ORG", "Coeur de Lion"),
+            ("PER", "Édouard Philippe"),
+            ("ORG", "Cœur de Lion"),
+        ]
     )
-    assert entities == Entities(persons=[], places=["Etats-Unis"], organizations=["ONU"])
+    assert entities == Entities(
+        persons=["Édouard Philippe"], places=["États-Unis", "Paris"], organizations=["ONU", "Cœur de Lion"]
+    )
+
+
+def test_a_surname_alone_joins_the_full_name_of_the_article():
+    entities = canonical_entities([("PER", "Macron"), ("PER", "Emmanuel Macron"), ("PER", "Bruno Le")])
+    assert entities.persons == ["Emmanuel Macron", "Bruno"]
+
+
+@pytest.mark.parametrize(
+    ("label", "surface"),
+    [
+        ("LOC", "Nord"),
+        ("LOC", "Vendredi"),
+        ("ORG", "NDLR"),
+        ("ORG", "Constitution"),
+        ("ORG", "International / Élections"),
+        ("ORG", "Politique | Afrique"),
+    ],
+)
+def test_common_words_and_menus_are_no_entities(label, surface):
+    assert canonical_entities([(label, surface)]) == Entities()
+
+
+def test_news_agencies_are_organisations_and_demonyms_no_places():
+    text = "Selon Anadolu, les Britanniques et une Suissesse étaient à bord. L'Espagnole Ana Ruiz a gagné."
+    entities = canonical_entities(
+        [("PER", "Anadolu"), ("LOC", "Britanniques"), ("LOC", "Suissesse"), ("LOC", "Espagnole Ana Ruiz")], text
+    )
+    assert entities == Entities(persons=["Ana Ruiz"], places=[], organizations=["Anadolu"])
 
 
 def test_canonical_entities_drops_junk_and_misc():
@@ -159,6 +201,97 @@ def test_select_mentions_skips_lone_names_and_demonyms_before_a_person():
     ]
     spans = [(label, text.index(name), text.index(name) + len(name)) for label, name in labelled]
     assert select_mentions(spans, text) == [("PER", "Nicola Spirig"), ("LOC", "Rio")]
+
+
+def _spans(text: str, labelled: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
+    """(label, start, end) of each name at its first place in `text` after the previous one."""
+    spans, position = [], 0
+    for label, name in labelled:
+        start = text.index(name, position)
+        spans.append((label, start, start + len(name)))
+        position = start + len(name)
+    return spans
+
+
+def test_select_mentions_reads_the_headline_and_sentences_not_bylines_or_other_stories():
+    text = (
+        "Inondations à Valence\n\n"
+        "par Jeanne Martin, journaliste au service Monde\n\n"
+        "Des pluies torrentielles ont frappé Valence mardi, a indiqué Pedro Ruiz.\n\n"
+        "Chili : un séisme secoue Santiago\n\n"
+        "— Pedro Ruiz, maire de Valence"
+    )
+    labelled = [
+        ("LOC", "Valence"),
+        ("PER", "Jeanne Martin"),
+        ("ORG", "Monde"),
+        ("LOC", "Valence"),
+        ("PER", "Pedro Ruiz"),
+        ("LOC", "Chili"),
+        ("LOC", "Santiago"),
+        ("PER", "Pedro Ruiz"),
+        ("LOC", "Valence"),
+    ]
+    assert select_mentions(_spans(text, labelled), text) == [
+        ("LOC", "Valence"),
+        ("LOC", "Valence"),
+        ("PER", "Pedro Ruiz"),
+        ("PER", "Pedro Ruiz"),
+        ("LOC", "Valence"),
+    ]
+
+
+def test_select_mentions_keeps_a_short_line_the_sentences_echo_and_drops_photo_credits():
+    text = (
+        "Le sommet de Lomé\n\n"
+        "Les dirigeants réunis à Lomé ont salué le rôle du Togo et de Faure Gnassingbé.\n\n"
+        "Faure Gnassingbé et ses invités\n\n"
+        "La salle du sommet. (Paul Yao/Agence)\n\n"
+        "Gnassingbé (hôte du sommet)"
+    )
+    labelled = [
+        ("LOC", "Lomé"),
+        ("LOC", "Lomé"),
+        ("LOC", "Togo"),
+        ("PER", "Faure Gnassingbé"),
+        ("PER", "Faure Gnassingbé"),
+        ("PER", "Paul Yao"),
+        ("PER", "Gnassingbé"),
+    ]
+    assert [name for _, name in select_mentions(_spans(text, labelled), text)] == [
+        "Lomé",
+        "Lomé",
+        "Togo",
+        "Faure Gnassingbé",
+        "Faure Gnassingbé",
+        "Gnassingbé",
+    ]
+
+
+def test_furniture_left_in_the_text_gives_no_entities():
+    text = (
+        "Le budget de Lyon adopté\n\n"
+        "Temps de lecture 2 min\n\n"
+        "Recevez nos alertes Lyon Actu\n\n"
+        "Le conseil municipal de Lyon a adopté le budget présenté par Grégory Doucet."
+    )
+    labelled = [
+        ("LOC", "Lyon"),
+        ("PER", "Temps"),
+        ("PER", "Recevez"),
+        ("ORG", "Lyon Actu"),
+        ("LOC", "Lyon"),
+        ("PER", "Grégory Doucet"),
+    ]
+    assert entities_from_spans(_spans(text, labelled), text) == Entities(
+        persons=["Grégory Doucet"], places=["Lyon"], organizations=[]
+    )
+
+
+def test_a_place_ending_a_line_is_no_demonym_of_the_person_on_the_next():
+    text = "Sommet à Lomé\nJeanne Martin, envoyée spéciale, a suivi les débats depuis la salle de presse."
+    labelled = [("LOC", "Lomé"), ("PER", "Jeanne Martin")]
+    assert select_mentions(_spans(text, labelled), text) == labelled
 
 
 def test_article_text_is_title_then_body_and_bounded():

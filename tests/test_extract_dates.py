@@ -62,6 +62,21 @@ def test_weekday_pins_the_year_before_the_mtime():
     assert resolve(mention, None, today=dt.date(2020, 1, 1)).date == dt.date(2016, 11, 29)
 
 
+def test_a_dateline_without_weekday_takes_the_year_closest_before_the_file_time():
+    # "jeudi" elsewhere in the story does not touch the dateline: 11 October closest before 12 October 2019.
+    text = "NICE, 11 octobre (Xinhua) -- Le sommet s'est ouvert jeudi à Nice."
+    resolved = resolve(find_mentions(text)[0], saved_at(2019, 10, 12))
+    assert (resolved.date, resolved.source) == (dt.date(2019, 10, 11), "mtime")
+    # After a copy that reset the file's time, the copy's year is the only clue, and the source says so.
+    assert resolve(find_mentions(text)[0], saved_at(2026, 12, 4)).source == "mtime"
+
+
+def test_a_weekday_only_counts_beside_its_day_and_month():
+    assert [m.weekday for m in find_mentions("Le sommet s'est ouvert jeudi à Nice, le 11 octobre")] == [None]
+    assert [m.weekday for m in find_mentions("jeudi\n11 octobre")] == [None]
+    assert [m.weekday for m in find_mentions("jeudi, le 11 octobre")] == [WEEKDAYS["jeudi"]]
+
+
 def test_mtime_supplies_the_year_across_new_year():
     mention = find_mentions("31 décembre")[0]
     resolved = resolve(mention, saved_at(2021, 1, 2))

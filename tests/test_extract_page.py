@@ -59,8 +59,8 @@ def test_furniture_kept_out_of_body(wire):
 
 
 def test_credits_in_page_order_without_story_mentions(wire):
-    # The byline credits the AFP, the photo AP; "a déclaré à Reuters" in the story is not a credit.
-    assert wire.agencies == ["AFP", "AP"]
+    # The byline credits the AFP, the photo AP and Kyodo; "a déclaré à Reuters" in the story is not a credit.
+    assert wire.agencies == ["AFP", "AP", "Kyodo"]
 
 
 def test_publisher_from_copyright_line(wire):

@@ -45,4 +45,9 @@ class Article:
     @property
     def date_inferred(self) -> bool:
         """True when the year or the day was not printed on the page but deduced."""
-        return self.date_source not in (None, "text")
+        return is_inferred(self.date_source)
+
+
+def is_inferred(date_source: str | None) -> bool:
+    """True when a date with this `Article.date_source` was deduced rather than printed or given."""
+    return date_source not in (None, "text")

@@ -1,10 +1,12 @@
 """Rendering results: the one place that turns library dataclasses into table, JSON or JSON Lines text.
 
 JSON is an API (its keys are documented in README.md): it is built from `dataclasses.asdict`, never carries
-terminal decoration, and dates are `YYYY-MM-DD`, times `HH:MM`. Tables are for people: bold highlights only on
-a terminal and only when NO_COLOR is unset; the table library is only loaded when a table is drawn. Text taken
-from indexed pages goes through `text.printable` before it reaches a terminal, so a page cannot smuggle escape
-sequences or bidirectional overrides into the user's screen; JSON keeps the stored text, made encodable.
+terminal decoration, and dates are `YYYY-MM-DD`, times `HH:MM`; a table marks a date the page did not print
+in full with a final `?` (`2019-10-11?`: the year or the day was deduced). Tables are for people: bold
+highlights only on a terminal and only when NO_COLOR is unset; the table library is only loaded when a table is
+drawn. Text taken from indexed pages goes through `text.printable` before it reaches a terminal, so a page cannot
+smuggle escape sequences or bidirectional overrides into the user's screen; JSON keeps the stored text, made
+encodable.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def render_results(results: Results, fmt: str, color: bool, show_facets: bool = 
         rows = [
             [
                 hit.rank,
-                hit.date or "",
+                f"{hit.date}?" if hit.date and hit.date_inferred else hit.date or "",
                 clean(", ".join(hit.agencies)),
                 emphasise(*_shorten(*clean_spans(hit.title, hit.title_highlights)), color),
                 emphasise(*clean_spans(hit.snippet, hit.highlights), color),

@@ -38,7 +38,8 @@ class IndexReport:
 @dataclass
 class Hit:
     """One matching document. `highlights` are [start, end) character spans into `snippet`,
-    `title_highlights` into `title`."""
+    `title_highlights` into `title`; `date_source` and `date_inferred` say whether the date was printed or
+    deduced (as `Article.date_source`)."""
 
     rank: int
     id: str
@@ -46,6 +47,8 @@ class Hit:
     title: str
     date: str | None
     time: str | None
+    date_source: str | None
+    date_inferred: bool
     agencies: list[str]
     publisher: str | None
     score: float | None

@@ -27,7 +27,7 @@ from whoosh.query import Query
 
 from seekwire import ranking, storage
 from seekwire.analysis import ANALYZER, WORD, fold, terms
-from seekwire.article import Article
+from seekwire.article import Article, is_inferred
 from seekwire.columns import live_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, LIST_FACETS, NO_DAY, FacetReader
@@ -473,6 +473,8 @@ class Searcher:
             title=title,
             date=stored.get("date"),
             time=stored.get("time"),
+            date_source=stored.get("date_source"),
+            date_inferred=is_inferred(stored.get("date_source")),
             agencies=list(stored.get("agencies") or []),
             publisher=publisher[0] if publisher else None,
             score=round(score, 4) if score is not None else None,

@@ -2,9 +2,11 @@
 
 News pages print their date in many shapes (`28.11.2023 08h34`, `Publié le : mardi, 28 novembre 2023 08:34`,
 `hier à 16h39`, `mardi 29 novembre`). This module finds those mentions in a line of text and resolves them to a
-calendar date. When the year is missing it is deduced, never guessed: a weekday pins the year (the closest year
-at or before the reference whose calendar agrees), otherwise the file's modification time does, because a page
-is saved at or shortly after publication. Stamps such as "mis à jour le 28/11" describe an edit, not the
+calendar date. When the year is missing it is deduced, never guessed: a weekday printed beside the day and
+month pins it ("jeudi 11 octobre"; a weekday elsewhere in the text says nothing about this date), otherwise the
+file's modification time does, because a page is saved at or shortly after publication: the date takes the
+year that puts it closest before that time. `ResolvedDate.source` says which clue gave the year, so that
+every output can show a date that was inferred. Stamps such as "mis à jour le 28/11" describe an edit, not the
 publication, so everything after an update keyword is ignored.
 """
 
@@ -28,8 +30,9 @@ _YEAR = r"(?:19|20)\d\d"
 _TIME = r"(?P<hour>[01]?\d|2[0-3])\s?[hH:]\s?(?P<minute>[0-5]\d)"
 
 _TEXTUAL = re.compile(
-    rf"(?:\b(?P<weekday>{_WEEKDAY})\b\s*,?\s*(?:le\s+)?)?\b(?P<day>[0-3]?\d|1er)\s+(?P<month>{_MONTH})\b\.?"
-    rf"(?:\s+(?P<year>{_YEAR})\b)?",
+    # A weekday belongs to the date only beside it, on the same line: "jeudi 11 octobre", "jeudi, le 11 octobre".
+    rf"(?:\b(?P<weekday>{_WEEKDAY})\b[^\S\n]*,?[^\S\n]*(?:le[^\S\n]+)?)?"
+    rf"\b(?P<day>[0-3]?\d|1er)\s+(?P<month>{_MONTH})\b\.?(?:\s+(?P<year>{_YEAR})\b)?",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(rf"\b(?P<day>[0-3]?\d)[./-](?P<month>[01]?\d)(?:[./-](?P<year>{_YEAR}))?(?![\d./-]*\d)")
@@ -101,7 +104,13 @@ def publication_part(line: str) -> str:
 def resolve(
     mention: DateMention, mtime: float | None, *, today: dt.date | None = None
 ) -> ResolvedDate | None:
-    """Turn a mention into a calendar date, deducing a missing year; None when nothing supports one."""
+    """Turn a mention into a calendar date, deducing a missing year; None when nothing supports one.
+
+    A weekday printed beside the day and month pins the year: the latest year before the file's time (or
+    the clock) whose calendar agrees (source "weekday"). Without one, the day and month take the year that
+    puts them closest before the file's modification time (source "mtime"): the only clue is then the
+    file's time, which a copy that does not keep it replaces with its own.
+    """
     saved = _saved_date(mtime)
     if mention.days_ago is not None:
         if saved is None:

@@ -15,14 +15,17 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import multiprocessing
+import re
 import signal
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from enum import Enum
 from multiprocessing.pool import AsyncResult
 from typing import TYPE_CHECKING
 
 from seekwire.article import Article, Entities
 from seekwire.errors import SeekwireError
+from seekwire.extract.agencies import agency_named
 from seekwire.extract.names import (
     after_determiner,
     alias_targets,
@@ -85,6 +88,15 @@ _ORGANIZATION_HEADS = frozenset(
     ]
 )
 _FIELDS = {"PER": "persons", "LOC": "places", "ORG": "organizations"}
+# Lines of at most this many words may be headings, bylines, captions or links rather than sentences.
+_MAX_SHORT_LINE_WORDS = 25
+# How a sentence ends (a closing quote or bracket may follow its punctuation).
+_SENTENCE_END = re.compile(r"[.!?…:;][\s»\"”’)]*$")
+_CLOSING_BRACKETS = re.compile(r"\([^()]*\)\W*$")
+# A photo caption: a sentence, then its credit in brackets or after a bar ("… à Paris. | Jean Dupont").
+_CAPTION = re.compile(r"[.!?…]\s*(?:\([^()]*\)|\|[^|]*)\W*$")
+# A line opened by a dash names who spoke the quotation above it ("— Jean Dupont, maire de Lyon").
+_QUOTE_DASH = re.compile(r"[—–-]\s")
 # Components of the fr_core_news pipelines that NER does not read.
 _UNUSED_COMPONENTS = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
@@ -167,12 +179,15 @@ def canonical_entities(mentions: Iterable[tuple[str, str]], text: str | None = N
 def _mention(label: str, surface: str, text: str | None) -> tuple[str, str] | None:
     """One mention's (label, cleaned name), relabelled where the name's shape says so, or None to drop it.
 
-    A name headed by an institution noun ("Académie de Rouen") is an organisation; a demonym before a name
-    ("Italienne Federica Pellegrini") makes it a person; a demonym alone after a determiner ("les Français") or
-    a one-word name the text also writes in lower case ("Ville") is no name at all.
+    A news agency ("Anadolu", "AFP") and a name headed by an institution noun ("Académie de Rouen") are
+    organisations; a demonym before a name ("Italienne Federica Pellegrini") makes it a person; a demonym
+    alone after a determiner ("les Français") or a one-word name the text also writes in lower case ("Ville")
+    is no name at all.
     """
     if label not in (*_FIELDS, "MISC") or not (name := clean_name(surface, person=label == "PER")):
         return None
+    if agency_named(name):
+        return "ORG", name
     first, _, rest = name.partition(" ")
     if label != "PER" and rest and fold(first) in _ORGANIZATION_HEADS:
         return "ORG", name
@@ -211,26 +226,67 @@ def _is_word(char: str) -> bool:
 def select_mentions(spans: Iterable[tuple[str, int, int]], text: str) -> list[tuple[str, str]]:
     """The (label, surface) mentions worth keeping among the recogniser's (label, start, end) spans.
 
-    Dropped: a name alone on its line (share buttons, link lists: not prose), and a place directly followed by
-    a person, which is a demonym used as a noun ("la Suissesse Nicola Spirig", "le Britannique Chris Froome").
+    The article is its headline (the text's first line) and its sentences. A name alone on its line (a share
+    button, a tag) is dropped. A name in a short line that is no sentence (a byline, a section label, a link
+    to another article), in a photo caption ("Une séance à l'Assemblée. (Jean Dupont/Agence)") or in the
+    brackets closing a short line is kept only when the article's sentences write it too: a byline's
+    journalist, a photographer, the people of other stories and the subjects of stock photos are not what the
+    article is about, a person quoted under a dash ("— Jean Dupont, maire") is. A place directly followed by
+    a person is a demonym used as a noun ("la Suissesse Nicola Spirig", "le Britannique Chris Froome").
     """
     spans = list(spans)
+    sentences = None
     kept = []
     for index, (label, start, end) in enumerate(spans):
         following = spans[index + 1] if index + 1 < len(spans) else None
-        if label == "LOC" and following and following[0] == "PER" and not text[end : following[1]].strip():
+        if label == "LOC" and following and following[0] == "PER" and not text[end : following[1]].strip(" "):
             continue
-        if _in_prose(text, start, end):
+        place = _place(text, start, end)
+        if place is _Place.ASIDE:
+            sentences = sentences if sentences is not None else _article_sentences(text)
+            if not _has_word(text[start:end].split()[-1], sentences):
+                continue
+        if place is not _Place.ALONE:
             kept.append((label, text[start:end]))
     return kept
 
 
-def _in_prose(text: str, start: int, end: int) -> bool:
+class _Place(Enum):
+    """Where a name stands in the text (see `select_mentions`)."""
+
+    ARTICLE = "article"
+    ASIDE = "aside"
+    ALONE = "alone"
+
+
+def _place(text: str, start: int, end: int) -> _Place:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
     rest = line[: start - line_start] + line[end - line_start :]
-    return any(char.isalnum() for char in rest)
+    if not any(char.isalnum() for char in rest):
+        return _Place.ALONE
+    if _is_sentence(line, first=line_start == 0):
+        return _Place.ARTICLE
+    closing = _CLOSING_BRACKETS.search(line)
+    # An item of a list ("Dupont (3 buts)") is read up to its closing brackets.
+    if closing is not None and not _CAPTION.search(line) and start - line_start < closing.start():
+        return _Place.ARTICLE
+    return _Place.ASIDE
+
+
+def _is_sentence(line: str, *, first: bool = False) -> bool:
+    """True for the headline (`first`), a long line, a quotation's signature, and a short line that ends
+    like a sentence without a photo credit after it."""
+    if first or len(line.split()) > _MAX_SHORT_LINE_WORDS or _QUOTE_DASH.match(line):
+        return True
+    return _SENTENCE_END.search(line) is not None and not _CLOSING_BRACKETS.search(line)
+
+
+def _article_sentences(text: str) -> str:
+    """The headline and the lines of the text that are sentences."""
+    lines = text.split("\n")
+    return "\n".join(line for index, line in enumerate(lines) if line and _is_sentence(line, first=index == 0))
 
 
 def article_text(article: Article) -> str:
@@ -292,11 +348,18 @@ class EntityRecognizer:
 
 def entities_of(nlp: Language, texts: list[str]) -> list[Entities]:
     """Canonical entities of each text."""
-    found = []
-    for doc in nlp.pipe(texts, batch_size=len(texts) or 1):
-        spans = ((ent.label_, ent.start_char, ent.end_char) for ent in doc.ents)
-        found.append(canonical_entities(select_mentions(spans, doc.text), doc.text))
-    return found
+    return [entities_from_spans(spans, text) for spans, text in zip(model_spans(nlp, texts), texts, strict=True)]
+
+
+def model_spans(nlp: Language, texts: list[str]) -> list[list[tuple[str, int, int]]]:
+    """The recogniser's (label, start, end) spans in each text: everything the model says, before clean-up."""
+    docs = nlp.pipe(texts, batch_size=len(texts) or 1)
+    return [[(ent.label_, ent.start_char, ent.end_char) for ent in doc.ents] for doc in docs]
+
+
+def entities_from_spans(spans: Iterable[tuple[str, int, int]], text: str) -> Entities:
+    """Canonical entities of a text from the recogniser's spans in it."""
+    return canonical_entities(select_mentions(spans, text), text)
 
 
 def _fill(batch: list[Article], entities: list[Entities]) -> Iterator[Article]:

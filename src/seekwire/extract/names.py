@@ -36,9 +36,28 @@ _EDGE_JUNK = " \t\"'’«»“”‘()[]{}<>,;:!?*•·–—-/|"
 _FINAL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.+$|^\.+")
 _FOLDED_DETERMINER = re.compile(r"^(?:(?:le|la|les|du|des|de|au|aux) |(?:l|d)')")
 _LETTER = re.compile(r"[^\W\d_]")
+# Letters NFKD leaves whole, spelled out as French writes them without the ligature.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 # Common nouns French writes with a capital by convention, which a recogniser takes for names: "l'État".
-_CAPITALISED_NOUNS = frozenset(["etat", "etats"])
-_DEMONYM = re.compile(r"(?:ais|aise|ois|oise|ien|ienne|[^\W\d_]{2}[cm]aine?)s?$")
+# Abbreviations too ("NDLR": note de la rédaction; time zones; "CDD": a work contract).
+_CAPITALISED_NOUNS = frozenset(["etat", "etats", "constitution", "ndlr", "utc", "gmt", "cdd", "cdi"])
+# Words capitalised at the start of a sentence or by convention that never name anything alone: days, months,
+# cardinal points.
+_NEVER_ALONE = frozenset([
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "janvier", "fevrier", "mars",
+    "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre",
+    "nord", "sud", "est", "ouest",
+])  # fmt: skip
+_DEMONYM = re.compile(r"(?:ais|aise|ois|oise|ien|ienne|[^\W\d_]{2}[cm]aine?|[^\W\d_]{3}ole?|esse|ands|iques)s?$")
+# A name is not a menu or a breadcrumb: "International / Élections", "Politique | Afrique".
+_SEPARATOR = re.compile(r"\s[|/·>]\s")
+# Words that start a surname ("Le Maire", "Van Gogh"): a person's name never ends with one.
+_PARTICLES = frozenset([
+    "le", "la", "de", "du", "des", "van", "von", "der", "den", "di", "da", "del", "della", "dos", "das", "ben",
+    "bin", "el", "al", "abu", "ibn",
+])  # fmt: skip
+# Capitals that still read as an acronym rather than a shouted name ("ONU", "OTAN"; not "PARIS").
+_MAX_ACRONYM_LETTERS = 4
 
 
 def clean_name(surface: str, *, person: bool = False) -> str | None:
@@ -46,7 +65,8 @@ def clean_name(surface: str, *, person: bool = False) -> str | None:
 
     Titles and honorifics are stripped from persons only ("Président" can start an organisation's name);
     lower-case determiners from every name ("la Chine" -> "Chine", "Le Caire" kept). A span that crosses a
-    line break is cut at it: a name never continues into the next paragraph.
+    line break is cut at it: a name never continues into the next paragraph. Rejected: capitalised common
+    nouns ("l'État", "NDLR"), a day, month or cardinal point alone, a menu or breadcrumb ("Monde / Afrique").
     """
     name = surface.split("\n", 1)[0]
     name = " ".join(name.split())
@@ -61,9 +81,11 @@ def clean_name(surface: str, *, person: bool = False) -> str | None:
         if stripped == name:
             break
         name = stripped
+    if person and " " in name and name.rsplit(" ", 1)[1].lower() in _PARTICLES:
+        name = name.rsplit(" ", 1)[0]  # "Bruno Le" is "Bruno Le Maire" cut short: "Bruno" finds him
     if len(_LETTER.findall(name)) < 2 or not any(word[:1].isupper() for word in name.split()):
         return None
-    if fold(name) in _CAPITALISED_NOUNS:
+    if fold(name) in _CAPITALISED_NOUNS or fold(name) in _NEVER_ALONE or _SEPARATOR.search(name):
         return None
     return name
 
@@ -83,9 +105,11 @@ def after_determiner(word: str, text: str) -> bool:
 
 
 def fold(name: str) -> str:
-    """The matching key of a name: case, accents, apostrophe and hyphen variants folded."""
+    """The matching key of a name: case, accents, ligatures ("Cœur" is "Coeur"), apostrophe and hyphen
+    variants folded."""
     decomposed = unicodedata.normalize("NFKD", name.replace("’", "'"))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    bare = bare.translate(_LIGATURES)
     return " ".join(re.split(r"[\s\-]+", bare)).strip()
 
 
@@ -95,11 +119,16 @@ def name_key(name: str) -> str:
 
 
 def preferred(name: str, other: str) -> str:
-    """Of two writings of one name, the one to show: without a leading article, else the longer."""
-    name_bare, other_bare = fold(name) == name_key(name), fold(other) == name_key(other)
-    if name_bare != other_bare:
-        return name if name_bare else other
-    return name if len(name) > len(other) else other
+    """Of two writings of one name, the one to show: without a leading article; then not set in capitals
+    ("Paris", not "PARIS"; an acronym of up to four letters excepted: "ONU"); then with its accents and
+    ligatures ("États-Unis", not "Etats-Unis"); then the longer. Ties keep `other`."""
+    return name if _writing_rank(name) > _writing_rank(other) else other
+
+
+def _writing_rank(name: str) -> tuple[bool, bool, int, int]:
+    shouted = name.isupper() and len(_LETTER.findall(name)) > _MAX_ACRONYM_LETTERS
+    marks = sum(1 for char in name if not char.isascii())
+    return fold(name) == name_key(name), not shouted, marks, len(name)
 
 
 def alias_targets(names: Iterable[str], full_names: Iterable[str]) -> dict[str, str]:
