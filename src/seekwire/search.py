@@ -36,7 +36,7 @@ from seekwire.query import Filters, parse
 from seekwire.results import FacetCount, Hit, Results, Stats
 from seekwire.schema import ENTITY_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, article_from_stored, day_number
 from seekwire.snippets import best_passage, match_spans
-from seekwire.spelling import Speller
+from seekwire.spelling import LONGEST_WORD, Speller
 
 SORTS = ("relevance", "date", "-date")
 # A query of at most SHORT_QUERY_WORDS words usually names a story, and its words are in the headline: the
@@ -53,8 +53,10 @@ QUESTION_TERMS = frozenset(
     ANALYZER.term(word) for word in
     "quel quelle quels quelles combien pourquoi comment quand lequel laquelle lesquels lesquelles quoi".split()
 )
-# A wildcard or prefix may stand for at most this many terms (the most frequent are kept).
+# A wildcard, prefix or fuzzy word may stand for at most this many terms (the most frequent are kept).
 MAX_EXPANSION = 200
+# A fuzzy word (`word~N`) reaches at most this many edits: beyond, it matches any word, slowly.
+MAX_EDITS = 2
 # How many salient words describe a document for `similar`, and the weight of each shared entity.
 SIMILAR_TERMS = 20
 ENTITY_WEIGHT = 2.0
@@ -81,14 +83,16 @@ class StarWildcardPlugin(qparser.WildcardPlugin):
 @dataclass
 class _Words:
     """The ranked part of a query: the Whoosh query (None without words), a spelling suggestion, the related
-    inflections of its words (term -> stems), whether it is long (scored with the fields combined), and when it
-    asks a question, its content words as written (lower-cased) with their terms, for the coverage re-rank."""
+    inflections of its words (term -> stems), whether it is long (scored with the fields combined), when it
+    asks a question, its content words as written (lower-cased) with their terms, for the coverage re-rank,
+    and when it only excludes (`-Macron`), what it excludes: it then lists everything else, like filters."""
 
     query: Query | None
     suggestion: str | None = None
     related: dict[str, list[str]] = field(default_factory=dict)
     long: bool = False
     written: dict[str, str] = field(default_factory=dict)
+    excluded: Query | None = None
 
 
 @dataclass
@@ -236,6 +240,9 @@ class Searcher:
         scores = None
         if words.query is None:
             docs = allowed if allowed is not None else self._live_docs()
+            if words.excluded is not None:
+                docs = np.setdiff1d(docs, ranking.whoosh_scored(self._searcher, words.excluded).docs,
+                                    assume_unique=True)
         else:
             natural = ranking.weighted_terms(words.query, TEXT_FIELDS)
             if natural is not None:
@@ -259,9 +266,13 @@ class Searcher:
         found = terms(text)
         long = len(found) > SHORT_QUERY_WORDS
         try:
-            tree = self._parser_for(1.0 if long else SHORT_QUERY_TITLE_BOOST).parse(text)
+            tree = self._parser_for(1.0 if long else SHORT_QUERY_TITLE_BOOST).parse(text, normalize=False)
+            excluded = _only_excluded(tree)
+            tree = tree.normalize()
         except Exception as error:  # Whoosh raises assorted types on input it cannot parse
             raise QuerySyntaxError(f"cannot parse query {text!r}: {error}") from None
+        if excluded is not None:
+            return _Words(None, excluded=self._rewrite(excluded, notes, {}, {}, widen=False))
         if tree is wq.NullQuery:
             notes.append("the query has only stopwords or punctuation; nothing to search for")
             return _Words(wq.NullQuery)
@@ -307,11 +318,18 @@ class Searcher:
         return self._parsers[boost]
 
     def _rewrite(self, node: Query, notes: list[str], corrections: dict[str, str],
-                 typed: dict[str, list[str]]) -> Query:
-        """Bound wildcard expansions and widen misspelt words (`typed`: the query's words by term)."""
+                 typed: dict[str, list[str]], widen: bool = True) -> Query:
+        """Bound wildcard and fuzzy expansions and, with `widen`, widen misspelt words (`typed`: the query's
+        words by term)."""
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
             return self._expand(node, notes)
-        if isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+        if isinstance(node, wq.FuzzyTerm):
+            return self._fuzzy(node, notes)
+        if widen and isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+            longest = max(map(len, typed.get(node.text, [node.text])))
+            if longest > LONGEST_WORD:
+                _note(notes, f"a word of {longest} characters is searched as written, without spelling variants")
+                return node
             options = self._speller.corrections(node.text, tuple(typed.get(node.text, ())))
             if not options:
                 return node
@@ -323,7 +341,20 @@ class Searcher:
         if isinstance(node, wq.Or) and any(isinstance(child, wq.Not) for child in node.subqueries):
             # "a NOT b" parses as an OR with a negated clause, which every document without b would match.
             node = _exclude_negated(node)
-        return node.apply(lambda child: self._rewrite(child, notes, corrections, typed))
+        return node.apply(lambda child: self._rewrite(child, notes, corrections, typed, widen))
+
+    def _fuzzy(self, node: wq.FuzzyTerm, notes: list[str]) -> Query:
+        """`word~N` as an OR of the terms within N edits of the word's own term (so that it always finds the
+        word itself: Whoosh compares the unstemmed word with stems), N at most MAX_EDITS."""
+        term = ANALYZER.term(node.text) or node.text
+        if len(node.text) > LONGEST_WORD:
+            _note(notes, f"a word of {len(node.text)} characters is searched as written, without fuzzy matching")
+            return wq.Term(node.fieldname, term, boost=node.boost)
+        maxdist = min(node.maxdist, MAX_EDITS)
+        if maxdist < node.maxdist:
+            _note(notes, f"{node.text}~{node.maxdist} was searched within {MAX_EDITS} edits")
+        words = self._speller.within(node.fieldname, term, maxdist, min(node.prefixlength, len(term)))
+        return self._bounded(node.fieldname, node.text + "~", words, node.boost, notes)
 
     def _expand(self, node: Query, notes: list[str]) -> Query:
         """A prefix or wildcard as an OR of at most MAX_EXPANSION terms, the most frequent."""
@@ -338,15 +369,17 @@ class Searcher:
         else:
             words = (text for _, text in wq.Wildcard(fieldname, pattern).expanded_terms(self._reader))
         words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in islice(words, 50_000)]
+        return self._bounded(fieldname, node.text + "*", words, node.boost, notes)
+
+    def _bounded(self, fieldname: str, shown: str, words: list[str], boost: float, notes: list[str]) -> Query:
+        """An OR of the terms a pattern (`shown`) stands for, at most MAX_EXPANSION of them, the most frequent."""
         if len(words) > MAX_EXPANSION:
-            note = f"{node.text}* matches {len(words)} words in {fieldname}; searched the {MAX_EXPANSION} most frequent"
-            if note not in notes:
-                notes.append(note)
+            _note(notes, f"{shown} matches {len(words)} words in {fieldname}; searched the {MAX_EXPANSION} most frequent")
             words = heapq.nlargest(MAX_EXPANSION, words,
                                    key=lambda w: self._reader.doc_frequency(fieldname, w))
         if not words:
             return wq.NullQuery
-        return wq.Or([wq.Term(fieldname, w, boost=node.boost) for w in words])
+        return wq.Or([wq.Term(fieldname, w, boost=boost) for w in words])
 
     def _suggest(self, text: str, corrections: dict[str, str]) -> str | None:
         """The query with misspelt words corrected, as the words are written in the articles."""
@@ -449,10 +482,12 @@ class Searcher:
     def _highlight_terms(self, words: _Words) -> frozenset[str]:
         if words.query is None:
             return frozenset()
+        # Leaf by leaf: Whoosh's `existing_terms` reuses its field-name argument as a loop variable, so after
+        # the first leaf it keeps only the terms of that leaf's field (the title's).
         found = {
             text.decode("utf-8") if isinstance(text, bytes) else text
-            for fieldname, text in words.query.existing_terms(self._reader, expand=True)
-            if fieldname in TEXT_FIELDS
+            for leaf in words.query.leaves() if leaf.field() in TEXT_FIELDS
+            for fieldname, text in leaf.existing_terms(self._reader, expand=True)
         }
         return frozenset(found.union(*words.related.values()))
 
@@ -476,6 +511,22 @@ class Searcher:
             highlights=spans,
             title_highlights=match_spans(title, terms),
         )
+
+
+def _note(notes: list[str], note: str) -> None:
+    if note not in notes:
+        notes.append(note)
+
+
+def _only_excluded(tree: Query) -> Query | None:
+    """What a parsed, not yet normalised query excludes when it only excludes (`-a -b`, `NOT a`), else None."""
+    if isinstance(tree, wq.AndNot) and tree.a.normalize() is wq.NullQuery:
+        excluded = tree.b.normalize()
+        return None if excluded is wq.NullQuery else excluded
+    children = tree.subqueries if type(tree) is wq.Or else [tree]
+    if children and all(isinstance(child, wq.Not) for child in children):
+        return wq.Or([child.query for child in children]).normalize()
+    return None
 
 
 def _exclude_negated(node: wq.Or) -> Query:

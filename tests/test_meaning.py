@@ -1,0 +1,165 @@
+"""Search finds what the reader means: every matched word highlighted, documents with all the words first,
+phrases with their stopwords, forgiving filters, exclusion alone, the nearest spelling, invisible characters,
+and bounded fuzzy work — each through the CLI as it is typed, on pages written for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from seekwire import Searcher, index_paths
+from seekwire.article import Entities
+
+PAGES = [
+    {"id": "lettre", "title": "Une lettre ouverte aux écrivains", "date": "2024-01-05",
+     "body": "Suzanne Nossel, présidente de PEN America, répond à Donald Trump sur la liberté d'expression."},
+    *({"id": f"trump{n}", "title": title, "date": f"2024-02-0{n}", "body": "Le candidat républicain a parlé."}
+      for n, title in enumerate(["Trump en campagne dans l'Iowa", "Trump devant le tribunal",
+                                 "Trump et la Chine", "Trump annonce sa candidature"], start=1)),
+    {"id": "insoumis", "title": "Les députés votent le budget", "date": "2023-03-01",
+     "body": "Les élus de la France insoumise ont voté contre le texte du gouvernement."},
+    *({"id": f"france{n}", "title": title, "date": f"2023-04-0{n}", "body": "Un article sur le pays."}
+      for n, title in enumerate(["La France gagne la coupe", "France : la météo de la semaine",
+                                 "La France et l'Allemagne signent un traité"], start=1)),
+    {"id": "notredame", "title": "La cathédrale rouvre ses portes", "date": "2024-12-08",
+     "body": "Cinq ans après l'incendie, Notre-Dame de Paris accueille de nouveau les visiteurs."},
+    {"id": "premieredame", "title": "Première dame : la petite blague du président", "date": "2024-12-09",
+     "body": "La première dame a fait rire la salle."},
+    {"id": "pangolin", "title": "Origine du virus", "date": "2020-03-01",
+     "body": "Des chercheurs soupçonnent le pangolin d'avoir transmis le virus à l'homme."},
+    {"id": "invisible", "title": "Portrait d'un maire", "date": "2022-06-01",
+     "body": "Le maire Noen\u00adnec a inauguré la média\u200bthèque, dit Jean\u200d-Pierre."},
+    *({"id": f"confinement{n}", "title": title, "date": "2020-04-01", "body": "Les mesures sanitaires."}
+      for n, title in enumerate(["Le confinement prolongé", "Fin du confinement"], start=1)),
+    *({"id": f"confie{n}", "title": title, "date": "2021-05-01", "body": "Un entretien."}
+      for n, title in enumerate(["Il se confie à la presse", "Elle confie ses doutes", "Il nous confie tout",
+                                 "Le ministre se confie", "Elle se confie enfin"], start=1)),
+    *({"id": f"manif{n}", "title": title, "date": "2019-01-01", "body": "Dans la rue."}
+      for n, title in enumerate(["Une manifestation à Paris", "Les manifestants défilent",
+                                 "Des manifestants à Lyon", "Les manifestants dispersés"], start=1)),
+]
+ENTITIES = {
+    "lettre": Entities(persons=["Suzanne Nossel", "Donald Trump"]),
+    "trump1": Entities(persons=["Donald Trump"], places=["Iowa"]),
+    "insoumis": Entities(persons=["Marine Le Pen"], organizations=["La France insoumise"]),
+    "france1": Entities(persons=["Jean-Marie Le Pen"], places=["France"]),
+    "france2": Entities(persons=["Emmanuel Macron"], places=["France"]),
+    "france3": Entities(persons=["Emmanuel Macron", "Élisabeth Borne"], places=["France", "Allemagne"]),
+}
+AGENCIES = {"lettre": ["AFP"], "trump1": ["AFP"], "france1": ["Anadolu"], "pangolin": ["Xinhua"]}
+
+
+class KnownEntities:
+    """Stands in for the spaCy recognizer: the entities of each page are known in advance."""
+
+    def recognize(self, articles):
+        for article in articles:
+            article.entities = ENTITIES.get(article.id, Entities())
+            yield article
+
+
+@pytest.fixture
+def pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run):
+    """The pages above, indexed (entities from ENTITIES) where `run` looks."""
+    monkeypatch.setattr("seekwire.extract.entities.EntityRecognizer", KnownEntities)
+    source = tmp_path / "pages.jsonl"
+    records = [{**page, "agencies": AGENCIES.get(page["id"], [])} for page in PAGES]
+    source.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), encoding="utf-8")
+    assert index_paths([source], run.index_dir).added == len(PAGES)
+    return run
+
+
+def query(run, *args: str) -> dict:
+    """`seekwire query --index DIR --format json --limit 50 ARGS…`, which may end with `-- -word`."""
+    result = run("query", "--index", str(run.index_dir), "--format", "json", "--limit", "50", *args, index=False)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def ids(answer: dict) -> list[str]:
+    return [hit["id"] for hit in answer["hits"]]
+
+
+# 1. Every matched word is highlighted, in the headline or not
+
+
+def test_a_word_only_in_the_text_is_highlighted_in_the_snippet(pages) -> None:
+    hit = query(pages, "pangolin")["hits"][0]
+    assert hit["id"] == "pangolin"
+    assert [hit["snippet"][s:e] for s, e in hit["highlights"]] == ["pangolin"]
+
+
+def test_words_of_both_fields_are_highlighted(pages) -> None:
+    hit = query(pages, "pangolin virus")["hits"][0]
+    assert [hit["snippet"][s:e] for s, e in hit["highlights"]] == ["pangolin", "virus"]
+    assert [hit["title"][s:e] for s, e in hit["title_highlights"]] == ["virus"]
+
+
+# 5. A query that only excludes lists everything else, newest first
+
+
+@pytest.mark.parametrize("text", ["-Trump", "NOT Trump", "le -Trump"])
+def test_excluding_alone_lists_everything_else_newest_first(pages, text: str) -> None:
+    answer = query(pages, "--", text) if text.startswith("-") else query(pages, text)
+    found = ids(answer)
+    assert answer["total"] == len(PAGES) - 5 and answer["sort"] == "-date"
+    assert not {"lettre", "trump1", "trump2", "trump3", "trump4"} & set(found)
+    dates = [hit["date"] for hit in answer["hits"]]
+    assert dates == sorted(dates, reverse=True)
+    assert not answer["notes"]
+
+
+# 6. Spelling: the frequent word nearest to what was typed
+
+
+@pytest.mark.parametrize("typed, meant", [("confinment", "confinement"), ("manifestaion", "manifestation"),
+                                          ("cnofinement", "confinement")])
+def test_the_suggestion_is_the_nearest_frequent_word(pages, typed: str, meant: str) -> None:
+    answer = query(pages, typed)
+    assert answer["suggestion"] == meant
+
+
+# 7. Invisible characters never split a word
+
+
+@pytest.mark.parametrize("text", ["Noennec", "médiathèque", "Jean-Pierre", "Noen\u00adnec", "media\u200bth\ufeffeque"])
+def test_invisible_characters_vanish_from_pages_and_queries(pages, text: str) -> None:
+    hit = query(pages, text)["hits"][0]
+    assert hit["id"] == "invisible"
+    assert hit["highlights"]
+
+
+def test_a_piece_of_a_word_split_by_an_invisible_character_is_not_a_word(pages) -> None:
+    assert query(pages, "Noen")["total"] == 0
+
+
+# Issue 19: fuzzy words find themselves, and the work of one word is bounded
+
+
+def test_a_fuzzy_word_finds_at_least_the_word(pages) -> None:
+    exact = set(ids(query(pages, "gouvernement")))
+    assert exact and exact <= set(ids(query(pages, "gouvernement~")))
+    assert set(ids(query(pages, "confinement~"))) >= {"confinement1", "confinement2"}
+
+
+@pytest.mark.parametrize("text, note", [
+    ("confinement~9", "confinement~9 was searched within 2 edits"),
+    ("c" + "onfinement" * 400, "a word of 4001 characters is searched as written, without spelling variants"),
+    ("c" + "onfinement" * 400 + "~", "a word of 4001 characters is searched as written, without fuzzy matching"),
+])
+def test_unbounded_words_are_cut_with_a_note(pages, text: str, note: str) -> None:
+    started = time.perf_counter()
+    answer = query(pages, text)
+    assert time.perf_counter() - started < 2
+    assert note in answer["notes"]
+
+
+def test_fuzzy_distance_is_capped_in_the_library(pages) -> None:
+    with Searcher(pages.index_dir) as searcher:
+        far, capped = (searcher.search(text, limit=50) for text in ("manifestants~7", "manifestants~2"))
+    assert [hit.id for hit in far.hits] == [hit.id for hit in capped.hits]
+    assert far.notes == ["manifestants~7 was searched within 2 edits"]
