@@ -38,6 +38,8 @@ PAGES = [
     *({"id": f"confie{n}", "title": title, "date": "2021-05-01", "body": "Un entretien."}
       for n, title in enumerate(["Il se confie à la presse", "Elle confie ses doutes", "Il nous confie tout",
                                  "Le ministre se confie", "Elle se confie enfin"], start=1)),
+    {"id": "essai", "title": "Pyongyang a réalisé un essai nucléaire", "date": "2017-09-03", "body": "Un séisme."},
+    {"id": "essai2", "title": "Un essai clinique contre le virus", "date": "2020-05-03", "body": "Un vaccin."},
     *({"id": f"manif{n}", "title": title, "date": "2019-01-01", "body": "Dans la rue."}
       for n, title in enumerate(["Une manifestation à Paris", "Les manifestants défilent",
                                  "Des manifestants à Lyon", "Les manifestants dispersés"], start=1)),
@@ -121,6 +123,11 @@ def test_excluding_alone_lists_everything_else_newest_first(pages, text: str) ->
 def test_the_suggestion_is_the_nearest_frequent_word(pages, typed: str, meant: str) -> None:
     answer = query(pages, typed)
     assert answer["suggestion"] == meant
+
+
+def test_a_misspelt_word_cut_down_by_the_stemmer_is_still_corrected(pages) -> None:
+    answer = query(pages, "réaisé essai")  # "réaisé" stems to "re"
+    assert answer["suggestion"] == "réalisé essai" and ids(answer)[0] == "essai"
 
 
 # 7. Invisible characters never split a word

@@ -38,6 +38,10 @@ RATIO = 10
 # short words and two for long ones.
 PREFIX = 1
 LONG_WORD = 8
+# Terms shorter than this are not looked up among close terms; a word typed SUFFIX letters longer than that
+# is looked up by its own edits when its stem is that short.
+MIN_TERM = 4
+SUFFIX = 2
 # Longest word (in characters) whose spelling is checked.
 LONGEST_WORD = 40
 # How many of the most frequent close terms are compared, by their written forms, with what was typed.
@@ -76,22 +80,23 @@ class Speller:
             return self._cache[key]
         found: list[Correction] = []
         own = self.doc_frequency(term)
-        if own <= RARE_DOCS and 4 <= len(term) <= LONGEST_WORD and not term.isdigit():
+        # The stemmer cuts a misspelt word down to a short, common stem ("réaisé" -> "re"): such a stem
+        # says nothing of the word meant, whatever its frequency.
+        overcut = len(term) < MIN_TERM and any(len(word) >= MIN_TERM + SUFFIX for word in typed)
+        rare = own <= RARE_DOCS and MIN_TERM <= len(term)
+        if (rare or overcut) and len(term) <= LONGEST_WORD and not term.isdigit():
             maxdist = 2 if len(term) >= LONG_WORD else 1
             candidates = Counter()
             # Two Levenshtein edits reach a transposition, which counts as one (distance() below).
-            automaton = lev.levenshtein_automaton(term, 2, PREFIX).to_dfa()
-            for fieldname in self._fields:
+            automaton = lev.levenshtein_automaton(term, 2, PREFIX).to_dfa() if rare else None
+            for fieldname in self._fields if rare else ():
                 for close in _accepted(automaton, self._terms_from(fieldname, term[:PREFIX])):
                     if close != term and distance(close, term) <= maxdist:
                         candidates[close] = max(candidates[close], self._reader.doc_frequency(fieldname, close))
             # Stemming the one-edit variants of the typed word is the costly search: keep it for words the
-            # index has never seen.
-            for word in typed if not own else ():
-                for variant in _edits(fold(word)):
-                    close = normalize(variant)
-                    if close and close != term and close not in candidates and self._known(close):
-                        candidates[close] = self.doc_frequency(close)
+            # index has never seen, or cut down.
+            for close in self._variants(term, typed if overcut or not own else ()):
+                candidates.setdefault(close, self.doc_frequency(close))
             threshold = RATIO * own if own else 1
             frequent = sorted(((close, docs) for close, docs in candidates.items() if docs >= threshold),
                               key=lambda item: (-item[1], item[0]))[:COMPARED]  # ties in term order
@@ -99,6 +104,16 @@ class Speller:
             ranked = sorted(frequent, key=lambda item: (self._nearness(item[0], typed_folds), -item[1], item[0]))
             found = [Correction(term, close, docs) for close, docs in ranked]
         self._cache[key] = found
+        return found
+
+    def _variants(self, term: str, typed: tuple[str, ...]) -> set[str]:
+        """The index terms, other than `term`, of the words one edit from the words typed."""
+        found = set()
+        for word in typed:
+            for variant in _edits(fold(word)):
+                close = normalize(variant)
+                if close and close != term and close not in found and self._known(close):
+                    found.add(close)
         return found
 
     def _nearness(self, term: str, typed: list[str]) -> int:
