@@ -53,6 +53,7 @@ ENTITIES = {
     "france3": Entities(persons=["Emmanuel Macron", "Élisabeth Borne"], places=["France", "Allemagne"]),
 }
 AGENCIES = {"lettre": ["AFP"], "trump1": ["AFP"], "france1": ["Anadolu"], "pangolin": ["Xinhua"]}
+PUBLISHERS = {"pangolin": "Radio France Internationale", "trump2": "Le Courrier du Vietnam", "lettre": "rfi.fr"}
 
 
 class KnownEntities:
@@ -69,7 +70,8 @@ def pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run):
     """The pages above, indexed (entities from ENTITIES) where `run` looks."""
     monkeypatch.setattr("seekwire.extract.entities.EntityRecognizer", KnownEntities)
     source = tmp_path / "pages.jsonl"
-    records = [{**page, "agencies": AGENCIES.get(page["id"], [])} for page in PAGES]
+    records = [{**page, "agencies": AGENCIES.get(page["id"], []), "publisher": PUBLISHERS.get(page["id"])}
+               for page in PAGES]
     source.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), encoding="utf-8")
     assert index_paths([source], run.index_dir).added == len(PAGES)
     return run
@@ -99,6 +101,41 @@ def test_words_of_both_fields_are_highlighted(pages) -> None:
     hit = query(pages, "pangolin virus")["hits"][0]
     assert [hit["snippet"][s:e] for s, e in hit["highlights"]] == ["pangolin", "virus"]
     assert [hit["title"][s:e] for s, e in hit["title_highlights"]] == ["virus"]
+
+
+# 4. Filters take a name the way a reader writes it
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("--person", "macron", {"france2", "france3"}),
+    ("--person", "EMMANUEL MACRON", {"france2", "france3"}),
+    ("--person", "elisabeth borne", {"france3"}),
+    ("--person", "Borne", {"france3"}),
+    ("--person", "nossel", {"lettre"}),
+    ("--agency", "Agence France-Presse", {"lettre", "trump1"}),
+    ("--agency", "afp", {"lettre", "trump1"}),
+    ("--agency", "AA", {"france1"}),
+    ("--agency", "Agence Anadolu", {"france1"}),
+    ("--agency", "chine nouvelle", {"pangolin"}),
+    ("--publisher", "RFI", {"pangolin", "lettre"}),
+    ("--publisher", "CVN", {"trump2"}),
+    ("--publisher", "courrier du vietnam", {"trump2"}),
+])
+def test_a_filter_value_names_what_a_reader_means(pages, option: str, value: str, expected: set[str]) -> None:
+    answer = query(pages, option, value)
+    assert set(ids(answer)) == expected
+    assert answer["notes"] == [] or "taken as" in answer["notes"][0]
+
+
+def test_a_part_of_several_names_takes_them_all_and_says_so(pages) -> None:
+    answer = query(pages, "--person", "le pen")
+    assert set(ids(answer)) == {"insoumis", "france1"}
+    assert answer["notes"] == ["person 'le pen' taken as Jean-Marie Le Pen, Marine Le Pen"]
+
+
+def test_words_of_a_name_out_of_order_name_nobody(pages) -> None:
+    answer = query(pages, "--person", "pen le")
+    assert answer["total"] == 0 and answer["notes"] == ["no document has person 'pen le'"]
 
 
 # 5. A query that only excludes lists everything else, newest first

@@ -62,6 +62,8 @@ SIMILAR_TERMS = 20
 ENTITY_WEIGHT = 2.0
 # Weight of a close neighbour of a misspelt word, against 1 for the word itself.
 TYPO_WEIGHT = 0.8
+# A filter value that names several values is said in a note, with at most this many of them.
+NAMES_SHOWN = 10
 # Filter option -> (the fields it looks in, its name in messages).
 FILTER_OPTIONS = {
     "agencies": (("agencies",), "agency"),
@@ -416,8 +418,13 @@ class Searcher:
             found: list[np.ndarray] = []
             for value in values:
                 names = {fieldname: self._facets.resolve(fieldname, value) for fieldname in fieldnames}
-                if not any(names.values()):
+                taken = list(dict.fromkeys(name for known in names.values() for name in known))
+                if not taken:
                     notes.append(f"no document has {label} {value!r}")
+                elif len(taken) > 1:
+                    shown = ", ".join(taken[:NAMES_SHOWN]) + (f" and {len(taken) - NAMES_SHOWN} more"
+                                                              if len(taken) > NAMES_SHOWN else "")
+                    notes.append(f"{label} {value!r} taken as {shown}")
                 found += [self._facets.docs_with(fieldname, known) for fieldname, known in names.items()]
             docs = np.unique(np.concatenate(found))
             allowed = docs if allowed is None else np.intersect1d(allowed, docs, assume_unique=True)
