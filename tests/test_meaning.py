@@ -9,10 +9,12 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from seekwire import Searcher, index_paths
+from seekwire import Searcher, index_paths, ranking
 from seekwire.article import Entities
+from seekwire.phrases import contains, word_keys
 
 PAGES = [
     {"id": "lettre", "title": "Une lettre ouverte aux écrivains", "date": "2024-01-05",
@@ -101,6 +103,55 @@ def test_words_of_both_fields_are_highlighted(pages) -> None:
     hit = query(pages, "pangolin virus")["hits"][0]
     assert [hit["snippet"][s:e] for s, e in hit["highlights"]] == ["pangolin", "virus"]
     assert [hit["title"][s:e] for s, e in hit["title_highlights"]] == ["virus"]
+
+
+# 2. Documents with every word (or the whole phrase) first, headline or not
+
+
+@pytest.mark.parametrize("text, first", [("Nossel Trump", "lettre"), ("La France insoumise", "insoumis"),
+                                         ('"la France insoumise"', "insoumis"), ("insoumise France", "insoumis")])
+def test_a_document_with_every_word_outranks_headlines_with_the_commonest(pages, text: str, first: str) -> None:
+    assert ids(query(pages, text))[0] == first
+
+
+def test_more_words_rank_higher_whatever_the_field() -> None:
+    scores = np.array([9.0, 1.0, 5.0, 0.5])
+    tiers = np.array([1, 2, 1, 2])
+    assert [doc for doc, _ in ranking.top(np.arange(4), scores, 4, tiers)] == [1, 3, 0, 2]
+
+
+def test_a_question_is_not_ordered_by_words(pages) -> None:
+    with Searcher(pages.index_dir) as searcher:
+        match = searcher._match("Pourquoi Donald Trump parle-t-il de Nossel ?", None, [])
+    assert match.tiers is None
+
+
+# 3. Phrases and compounds keep their stopwords
+
+
+@pytest.mark.parametrize("text", ['"Notre-Dame"', "Notre-Dame", "notre-dame", '"notre dame"', "Notre-Dame Paris"])
+def test_a_phrase_matches_its_words_in_order_stopwords_included(pages, text: str) -> None:
+    found = ids(query(pages, text))
+    assert found[0] == "notredame" and "premieredame" not in found
+
+
+def test_a_phrase_finds_inflections_but_misses_a_missing_stopword(pages) -> None:
+    assert ids(query(pages, '"ELUS de la France insoumises"')) == ["insoumis"]
+    assert ids(query(pages, '"élus de France insoumise"')) == []
+    assert ids(query(pages, '"France insoumise"')) == ["insoumis"]
+
+
+def test_phrases_work_inside_boolean_queries(pages) -> None:
+    assert ids(query(pages, '"Notre-Dame" AND Paris')) == ["notredame"]
+    assert "notredame" not in ids(query(pages, "--", '-"Notre-Dame"'))
+    assert "premieredame" in ids(query(pages, "--", '-"Notre-Dame"'))
+
+
+def test_phrase_check_on_the_stored_text() -> None:
+    assert contains("Cinq ans après, Notre-Dame de Paris", word_keys("notre dame"))
+    assert not contains("La première dame", word_keys("Notre-Dame"))
+    assert contains("Les élus de la France insoumise", word_keys("elus de LA france insoumises"))
+    assert not contains("", word_keys("dame"))
 
 
 # 4. Filters take a name the way a reader writes it
