@@ -253,6 +253,23 @@ def test_unbounded_words_are_cut_with_a_note(pages, text: str, note: str) -> Non
     assert note in answer["notes"]
 
 
+@pytest.mark.parametrize("text, note", [
+    ("-".join(["France"] * 2000), "a phrase of 2000 words was searched by its first 20"),
+    ('"' + " ".join(["de la France"] * 500) + '"', "a phrase of 500 words was searched by its first 20"),
+    ("*", None),
+])
+def test_long_phrases_and_bare_wildcards_are_bounded(pages, text: str, note: str | None) -> None:
+    started = time.perf_counter()
+    answer = query(pages, text)
+    assert time.perf_counter() - started < 2
+    assert answer["notes"] == ([note] if note else [])
+
+
+def test_a_bare_wildcard_lists_everything_newest_first(pages) -> None:
+    answer = query(pages, "*")
+    assert answer["total"] == len(PAGES) and answer["sort"] == "-date"
+
+
 def test_fuzzy_distance_is_capped_in_the_library(pages) -> None:
     with Searcher(pages.index_dir) as searcher:
         far, capped = (searcher.search(text, limit=50) for text in ("manifestants~7", "manifestants~2"))

@@ -107,6 +107,16 @@ class WrittenPhrase(wq.Phrase):
     def __hash__(self):
         return super().__hash__() ^ hash(self.written)
 
+    def first(self, count: int) -> WrittenPhrase:
+        """The phrase cut after its first `count` words that are not stopwords."""
+        kept = 0
+        for match in WORD.finditer(self.written):
+            kept += ANALYZER.term(match.group()) is not None
+            if kept == count:
+                break
+        return WrittenPhrase(self.fieldname, self.words[:count], slop=self.slop, boost=self.boost,
+                             written=self.written[: match.end()])
+
     def normalize(self):
         # Unlike Whoosh's, a phrase of one word stays a phrase: "Notre-Dame" is "dame" only after "notre".
         return wq.NullQuery if not self.words else self

@@ -58,6 +58,9 @@ QUESTION_TERMS = frozenset(
 MAX_EXPANSION = 200
 # A fuzzy word (`word~N`) reaches at most this many edits: beyond, it matches any word, slowly.
 MAX_EDITS = 2
+# A phrase is searched by at most this many of its first words (stopwords aside): longer ones, pasted
+# paragraphs, would walk position lists for seconds.
+MAX_PHRASE_WORDS = 20
 # How many salient words describe a document for `similar`, and the weight of each shared entity.
 SIMILAR_TERMS = 20
 ENTITY_WEIGHT = 2.0
@@ -320,6 +323,8 @@ class Searcher:
         if tree is wq.NullQuery:
             notes.append("the query has only stopwords or punctuation; nothing to search for")
             return _Words(wq.NullQuery)
+        if all(isinstance(leaf, wq.Every) for leaf in tree.leaves()):
+            return _Words(None)  # `*` alone: every document, listed as without words
         if long:
             # "Quel", "pourquoi"… say what kind of answer is wanted, not what it is about.
             tree = _without_terms(tree, QUESTION_TERMS) or tree
@@ -374,6 +379,9 @@ class Searcher:
             return self._expand(node, state)
         if isinstance(node, wq.FuzzyTerm):
             return self._fuzzy(node, state)
+        if isinstance(node, WrittenPhrase) and len(node.words) > MAX_PHRASE_WORDS:
+            _note(state.notes, f"a phrase of {len(node.words)} words was searched by its first {MAX_PHRASE_WORDS}")
+            return node.first(MAX_PHRASE_WORDS)
         if state.widen and isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
             longest = max(map(len, state.typed.get(node.text, [node.text])))
             if longest > LONGEST_WORD:
