@@ -70,14 +70,8 @@ class WeightedTerm:
     boost: float
 
 
-def weighted_terms(query: wq.Query, fieldnames: tuple[str, ...]) -> list[WeightedTerm] | None:
-    """The terms of a query made only of terms in `fieldnames` joined by OR, or None for any other shape."""
-    found: list[WeightedTerm] = []
-    return found if _collect(query, fieldnames, 1.0, found, None) else None
-
-
 def natural_parts(query: wq.Query, fieldnames: tuple[str, ...]) -> tuple[list[WeightedTerm], list[wq.Query]] | None:
-    """The terms and the phrases (`phrase_class` queries, their boosts multiplied out) of a query made only of
+    """The terms and the phrases (WrittenPhrase queries, their boosts multiplied out) of a query made only of
     terms and phrases in `fieldnames` joined by OR, or None for any other shape."""
     found: list[WeightedTerm] = []
     phrases: list[wq.Query] = []
@@ -85,7 +79,7 @@ def natural_parts(query: wq.Query, fieldnames: tuple[str, ...]) -> tuple[list[We
 
 
 def _collect(node: wq.Query, fieldnames: tuple[str, ...], boost: float, found: list[WeightedTerm],
-             phrases: list[wq.Query] | None) -> bool:
+             phrases: list[wq.Query]) -> bool:
     if node is wq.NullQuery:
         return True
     if type(node) is wq.Term:
@@ -93,7 +87,7 @@ def _collect(node: wq.Query, fieldnames: tuple[str, ...], boost: float, found: l
             return False
         found.append(WeightedTerm(node.fieldname, node.text, boost * node.boost))
         return True
-    if phrases is not None and type(node) is WrittenPhrase and node.fieldname in fieldnames:
+    if type(node) is WrittenPhrase and node.fieldname in fieldnames:
         phrases.append(node.with_boost(boost * node.boost))
         return True
     if type(node) is wq.Or and not node.minmatch and not node.scale:
