@@ -184,6 +184,11 @@ def test_a_part_of_several_names_takes_them_all_and_says_so(pages) -> None:
     assert answer["notes"] == ["person 'le pen' taken as Jean-Marie Le Pen, Marine Le Pen"]
 
 
+def test_initials_name_organisations_not_people(pages) -> None:
+    assert ids(query(pages, "--org", "LFI")) == ["insoumis"]
+    assert query(pages, "--person", "EM")["total"] == 0
+
+
 def test_words_of_a_name_out_of_order_name_nobody(pages) -> None:
     answer = query(pages, "--person", "pen le")
     assert answer["total"] == 0 and answer["notes"] == ["no document has person 'pen le'"]

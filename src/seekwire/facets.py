@@ -4,9 +4,10 @@ Counts come from per-document columns (one slot per document, see schema.ListFie
 fields, and cover every matching document, not just the page shown. Filter values are matched against the
 index's own canonical values the way a reader names them: without regard to case or accents (`--agency
 xinhua` finds "Xinhua"), by a whole part of the name (`--person macron` finds "Emmanuel Macron" and "Macron",
-`--person "le pen"` both Le Pens, `--publisher "quotidien du peuple"` "Le Quotidien du Peuple en ligne"), and
-through the aliases of agencies and publishers that the credit extractor knows (`--agency "Agence
-France-Presse"` is AFP, `--agency AA` Anadolu, `--publisher CVN` Le Courrier du Vietnam).
+`--person "le pen"` both Le Pens, `--publisher "quotidien du peuple"` "Le Quotidien du Peuple en ligne"), by
+the initials of an agency, a publisher or an organisation (`--publisher RFI`, `--org LFI`), and through the
+aliases of agencies and publishers that the credit extractor knows (`--agency "Agence France-Presse"` is AFP,
+`--agency AA` Anadolu, `--publisher CVN` Le Courrier du Vietnam).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "publisher": {name: (name, alias) for alias, name in PUBLISHER_ALIASES.items()},
 }
 NAME_WORD = re.compile(r"\w+")
+# Fields whose names go by their initials (a publisher, an agency, an organisation; not a person or a place).
+INITIALS_FIELDS = ("agencies", "publisher", "organizations")
 # Words left out of a name's initials.
 PARTICLES = frozenset("le la les l de du des d et en".split())
 
@@ -148,11 +151,11 @@ class FacetReader:
             self._names[fieldname] = [(name_words(term), term) for term in self._reader.field_terms(fieldname)]
         wanted = name_words(value)
         aliases = ALIASES.get(fieldname, {})
-        meant = {name for name, spellings in aliases.items()
+        meant = {name_words(name) for name, spellings in aliases.items()
                  if any(_is_part(wanted, name_words(spelling)) for spelling in spellings)}
+        initials = fieldname in INITIALS_FIELDS
         return [term for words, term in self._names[fieldname]
-                if _is_part(wanted, words) or _is_initials(wanted, words)
-                or any(words == name_words(name) for name in meant)]
+                if _is_part(wanted, words) or words in meant or (initials and _is_initials(wanted, words))]
 
     def docs_with(self, fieldname: str, values: Iterable[str]) -> np.ndarray:
         """Documents carrying any of these exact values."""
