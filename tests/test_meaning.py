@@ -270,6 +270,14 @@ def test_long_phrases_and_bare_wildcards_are_bounded(pages, text: str, note: str
     assert answer["notes"] == ([note] if note else [])
 
 
+def test_a_pasted_page_of_unknown_words_is_looked_up_word_by_word_only_so_far(pages) -> None:
+    words = " ".join(f"mot{n}inconnu" for n in range(3000))
+    started = time.perf_counter()
+    answer = query(pages, words)
+    assert time.perf_counter() - started < 3
+    assert answer["notes"] == ["spelling and inflections were looked up for the first 40 words only"]
+
+
 def test_a_bare_wildcard_lists_everything_newest_first(pages) -> None:
     answer = query(pages, "*")
     assert answer["total"] == len(PAGES) and answer["sort"] == "-date"

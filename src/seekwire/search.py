@@ -58,6 +58,9 @@ QUESTION_TERMS = frozenset(
 MAX_EXPANSION = 200
 # A fuzzy word (`word~N`) reaches at most this many edits: beyond, it matches any word, slowly.
 MAX_EDITS = 2
+# Spelling and inflections are looked up for at most this many distinct words of a query: far more than any
+# question has, few enough that a pasted page of unknown words is not tried letter by letter for seconds.
+MAX_LOOKED_UP = 40
 # A phrase is searched by at most this many of its first words (stopwords aside): longer ones, pasted
 # paragraphs, would walk position lists for seconds.
 MAX_PHRASE_WORDS = 20
@@ -129,14 +132,15 @@ class _Words:
 @dataclass
 class _Rewriting:
     """What rewriting a query's tree notes down: `notes` for the user, the query's words by term (`typed`),
-    the correction of each misspelt term, and the word each added term stands for. Without `widen`, misspelt
-    words are left alone (in what a query excludes)."""
+    the correction of each misspelt term, the word each added term stands for, and the terms whose spelling
+    was checked. Without `widen`, misspelt words are left alone (in what a query excludes)."""
 
     notes: list[str]
     widen: bool = True
     typed: dict[str, list[str]] = field(default_factory=dict)
     corrections: dict[str, str] = field(default_factory=dict)
     words: dict[str, str] = field(default_factory=dict)
+    spelled: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -332,7 +336,9 @@ class Searcher:
         for match in WORD.finditer(text):
             term = ANALYZER.term(match.group())
             if term:
-                rewriting.typed.setdefault(term, []).append(match.group())
+                forms = rewriting.typed.setdefault(term, [])
+                if match.group() not in forms:
+                    forms.append(match.group())
         tree = self._rewrite(tree, rewriting)
         written = {}
         if long and (text.rstrip().endswith("?") or QUESTION_TERMS.intersection(found)):
@@ -348,9 +354,10 @@ class Searcher:
                       words=rewriting.words)
 
     def _related(self, typed: dict[str, list[str]]) -> dict[str, list[str]]:
-        """For each term of the query, the stems of its related inflections that the index has."""
+        """For each of the first MAX_LOOKED_UP terms of the query, the stems of its related inflections that the
+        index has."""
         related: dict[str, list[str]] = {}
-        for term, words in typed.items():
+        for term, words in islice(typed.items(), MAX_LOOKED_UP):
             stems = set().union(*(related_stems(word) for word in words)) - typed.keys()
             found = sorted(s for s in stems if any(self._reader.doc_frequency(f, s) for f in TEXT_FIELDS))
             if found:
@@ -386,6 +393,10 @@ class Searcher:
             longest = max(map(len, state.typed.get(node.text, [node.text])))
             if longest > LONGEST_WORD:
                 _note(state.notes, f"a word of {longest} characters is searched as written, without spelling variants")
+                return node
+            state.spelled.add(node.text)
+            if len(state.spelled) > MAX_LOOKED_UP:
+                _note(state.notes, f"spelling and inflections were looked up for the first {MAX_LOOKED_UP} words only")
                 return node
             options = self._speller.corrections(node.text, tuple(state.typed.get(node.text, ())))
             if not options:
