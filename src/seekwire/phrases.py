@@ -3,7 +3,7 @@
 The index leaves stopwords out and numbers the remaining words without them, so Whoosh's phrase query for
 `"Notre-Dame"` looks for "dame" alone and finds "Première dame", and `"la France insoumise"` finds "la France,
 insoumise…" as well. A phrase — quoted, or a compound written with hyphens — is therefore matched in two steps:
-the positions of its other words pick the candidates from the index, then the stored text of each candidate is
+the positions of the words the index keeps pick the candidates, then the stored text of each candidate is
 read to find the whole sequence as written, each word compared by its index term (so `"cooperation pratique"`
 still finds "coopération pratique") and each stopword as it is written, accents and case aside.
 
