@@ -113,3 +113,16 @@ def test_positions_agree_with_the_token_stream(text: str) -> None:
     for token in ANALYZER(text, positions=True):
         expected.setdefault(token.text, []).append(token.pos)
     assert ANALYZER.positions(text) == expected
+
+
+@pytest.mark.parametrize("invisible", list("\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+def test_invisible_characters_never_split_a_word(invisible: str) -> None:
+    text = f"Noen{invisible}nec et la média{invisible}thèque"
+    assert terms(text) == terms("Noennec et la médiathèque")
+    spans = [text[t.startchar : t.endchar] for t in ANALYZER(text, chars=True)]
+    assert spans == [f"Noen{invisible}nec", f"média{invisible}thèque"]
+
+
+@given(st.text(alphabet="abcé \u00ad\u200b\ufeff"))
+def test_invisible_characters_change_no_term(text: str) -> None:
+    assert terms(text) == terms(text.translate(dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))))

@@ -28,11 +28,12 @@ from seekwire.ranking import (
     Ranker,
     WeightedTerm,
     blend_coverage,
+    natural_parts,
     top,
-    weighted_terms,
     weighting,
     whoosh_scored,
 )
+from seekwire.phrases import WrittenPhrase
 from seekwire.schema import TEXT_FIELDS, build_schema
 
 WORDS = ("coopération Kazakhstan Chine économie énergie pétrole accord sommet ministre président élection "
@@ -88,8 +89,9 @@ query_terms = st.lists(
 def test_scores_equal_whooshs(searcher, chosen, outer_boost) -> None:
     # Normalised as the query parser leaves it (Whoosh ignores the boost of an OR with a single clause).
     query = wq.Or([wq.Term(field, text, boost=boost) for field, text, boost in chosen], boost=outer_boost).normalize()
-    terms = weighted_terms(query, TEXT_FIELDS)
-    assert terms is not None
+    parts = natural_parts(query, TEXT_FIELDS)
+    assert parts is not None and not parts[1]
+    terms = parts[0]
     scored = Ranker(searcher).score(terms)
     expected = _whoosh_scores(searcher, query)
     assert scored.docs.tolist() == sorted(expected)
@@ -100,7 +102,14 @@ def test_scores_equal_whooshs(searcher, chosen, outer_boost) -> None:
 
 def test_a_nested_or_multiplies_the_boosts() -> None:
     query = wq.Or([wq.Term("title", "a", boost=4.0), wq.Or([wq.Term("text", "b", boost=0.8)], boost=0.5)])
-    assert weighted_terms(query, TEXT_FIELDS) == [WeightedTerm("title", "a", 4.0), WeightedTerm("text", "b", 0.4)]
+    assert natural_parts(query, TEXT_FIELDS) == ([WeightedTerm("title", "a", 4.0), WeightedTerm("text", "b", 0.4)], [])
+
+
+def test_written_phrases_are_natural_parts_with_their_boosts() -> None:
+    phrase = WrittenPhrase("title", ["notr", "dam"], boost=2.0, written="Notre-Dame")
+    terms, phrases = natural_parts(wq.Or([wq.Term("text", "a"), phrase], boost=0.5), TEXT_FIELDS)
+    assert terms == [WeightedTerm("text", "a", 0.5)]
+    assert phrases == [phrase.with_boost(1.0)] and phrases[0].written == "Notre-Dame"
 
 
 @pytest.mark.parametrize("query", [
@@ -111,7 +120,7 @@ def test_a_nested_or_multiplies_the_boosts() -> None:
     wq.Or([wq.Term("text", "a"), wq.Term("text", "b")], minmatch=2),
 ])
 def test_other_shapes_are_left_to_whoosh(query: wq.Query) -> None:
-    assert weighted_terms(query, TEXT_FIELDS) is None
+    assert natural_parts(query, TEXT_FIELDS) is None
 
 
 def test_columns_agree_with_whooshs_per_document_reads(searcher) -> None:

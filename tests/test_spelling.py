@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from whoosh.automata import lev
 
-from seekwire.spelling import PREFIX, _accepted
+from seekwire.spelling import PREFIX, _accepted, distance as spelling_distance
 
 words = st.text(alphabet="abcé", min_size=1, max_size=7)
 
@@ -26,3 +26,11 @@ def test_the_walk_finds_every_term_within_reach_and_no_other(terms, word, maxdis
     automaton = lev.levenshtein_automaton(word, maxdist, PREFIX).to_dfa()
     found = list(_accepted(automaton, sorted(terms)))
     assert found == sorted(t for t in terms if t[:PREFIX] == word[:PREFIX] and distance(t, word) <= maxdist)
+
+
+@given(words, words)
+def test_a_transposition_is_one_edit_and_never_more_than_levenshtein(a: str, b: str) -> None:
+    assert spelling_distance(a, b) == spelling_distance(b, a) <= distance(a, b)
+    if len(a) >= 2:
+        swapped = a[1] + a[0] + a[2:]
+        assert spelling_distance(a, swapped) == (0 if swapped == a else 1)

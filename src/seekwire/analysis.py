@@ -20,9 +20,14 @@ import Stemmer
 from unidecode import unidecode
 from whoosh.analysis import Analyzer, Token
 
+# Characters that are invisible in print — the soft hyphen, zero-width spaces and joiners, the word joiner
+# and the byte-order mark — but break a run of letters: a page typeset with them ("Noen\u00adnec") must give
+# the word the reader sees. They belong to the word around them and vanish from its term.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_VANISH = dict.fromkeys(map(ord, INVISIBLE))
 # A word is a run of letters and digits; an apostrophe inside a word is kept so that elisions can be seen.
 # Hyphens and slashes split words, so each part of "sino-kazakhe" or "Xinhua/VNA" is a term of its own.
-WORD = re.compile(r"\w+(?:['’]\w+)*")
+WORD = re.compile(rf"\w+(?:[{INVISIBLE}]+\w+|['’]\w+)*")
 
 ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu".split())
 
@@ -45,9 +50,14 @@ MEMO_LIMIT = 500_000
 _stemmer = Stemmer.Stemmer("french")
 
 
+def visible(text: str) -> str:
+    """`text` without its invisible characters (INVISIBLE)."""
+    return text.translate(_VANISH)
+
+
 def fold(text: str) -> str:
-    """Lower-case and transliterate to ASCII: "Cœur" -> "coeur", "Pékin" -> "pekin"."""
-    return unidecode(text).lower()
+    """Lower-case and transliterate to ASCII, invisible characters dropped: "Cœur" -> "coeur", "Pékin" -> "pekin"."""
+    return unidecode(visible(text)).lower()
 
 
 def strip_elision(word: str) -> str:

@@ -2,12 +2,17 @@
 
 Counts come from per-document columns (one slot per document, see schema.ListField), never from stored
 fields, and cover every matching document, not just the page shown. Filter values are matched against the
-index's own canonical values without regard to case or accents, so `--agency xinhua` and `agency:XINHUA` both
-find the documents credited to "Xinhua".
+index's own canonical values the way a reader names them: without regard to case or accents (`--agency
+xinhua` finds "Xinhua"), by a whole part of the name (`--person macron` finds "Emmanuel Macron" and "Macron",
+`--person "le pen"` both Le Pens, `--publisher "quotidien du peuple"` "Le Quotidien du Peuple en ligne"), by
+the initials of an agency, a publisher or an organisation (`--publisher RFI`, `--org LFI`), and through the
+aliases of agencies and publishers that the credit extractor knows (`--agency "Agence France-Presse"` is AFP,
+`--agency AA` Anadolu, `--publisher CVN` Le Courrier du Vietnam).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +24,7 @@ from whoosh.reading import IndexReader
 
 from seekwire.analysis import fold
 from seekwire.columns import numeric_column
+from seekwire.extract.agencies import AGENCY_ALIASES, PUBLISHER_ALIASES
 from seekwire.postings import NO_DOCS, term_docs
 from seekwire.results import FacetCount
 from seekwire.schema import FACET_FIELDS
@@ -37,6 +43,16 @@ ALL_FACETS = (*LIST_FACETS, *DATE_FACETS)
 WHOLE_COLUMN_SHARE = 8
 # Days are YYYYMMDD; an undated document has the day column's default, larger than any of them.
 NO_DAY = 99991231
+# Other names of the canonical values of a facet field, by field.
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "agencies": AGENCY_ALIASES,
+    "publisher": {name: (name, alias) for alias, name in PUBLISHER_ALIASES.items()},
+}
+NAME_WORD = re.compile(r"\w+")
+# Fields whose names go by their initials (a publisher, an agency, an organisation; not a person or a place).
+INITIALS_FIELDS = ("agencies", "publisher", "organizations")
+# Words left out of a name's initials.
+PARTICLES = frozenset("le la les l de du des d et en".split())
 
 
 @dataclass
@@ -64,7 +80,7 @@ class FacetReader:
         self._columns: dict[str, object] = {}
         self._lists: dict[str, _ValueLists] = {}
         self._days: np.ndarray | None = None
-        self._folded: dict[str, dict[str, list[str]]] = {}
+        self._names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 
     def column(self, fieldname: str):
         """A column reader over every segment. Whoosh's own skips segments that never wrote the column (a
@@ -127,20 +143,43 @@ class FacetReader:
         return self._lists[fieldname]
 
     def resolve(self, fieldname: str, value: str) -> list[str]:
-        """The canonical values of a facet field that `value` names, ignoring case and accents."""
+        """The canonical values of a facet field that `value` names, in index order: those it spells, or of
+        which it is a whole part (words in order), ignoring case and accents, directly or through an alias."""
         if fieldname not in FACET_FIELDS:
             raise KeyError(fieldname)
-        if fieldname not in self._folded:
-            folded: dict[str, list[str]] = {}
-            for term in self._reader.field_terms(fieldname):
-                folded.setdefault(fold(term), []).append(term)
-            self._folded[fieldname] = folded
-        return self._folded[fieldname].get(fold(value.strip()), [])
+        if fieldname not in self._names:
+            self._names[fieldname] = [(name_words(term), term) for term in self._reader.field_terms(fieldname)]
+        wanted = name_words(value)
+        aliases = ALIASES.get(fieldname, {})
+        meant = {name_words(name) for name, spellings in aliases.items()
+                 if any(_is_part(wanted, name_words(spelling)) for spelling in spellings)}
+        initials = fieldname in INITIALS_FIELDS
+        return [term for words, term in self._names[fieldname]
+                if _is_part(wanted, words) or words in meant or (initials and _is_initials(wanted, words))]
 
     def docs_with(self, fieldname: str, values: Iterable[str]) -> np.ndarray:
         """Documents carrying any of these exact values."""
         found = [term_docs(self._reader, fieldname, value) for value in values]
         return np.unique(np.concatenate(found)) if found else NO_DOCS
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """A name as its words, folded: "Jean-Marie Le Pen" -> ("jean", "marie", "le", "pen")."""
+    return tuple(NAME_WORD.findall(fold(name)))
+
+
+def _is_part(part: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether `part` is a non-empty run of consecutive words of `words`."""
+    size = len(part)
+    return bool(part) and any(words[i : i + size] == part for i in range(len(words) - size + 1))
+
+
+def _is_initials(part: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether `part` is one word spelling the initials of `words`, with or without their particles:
+    "RFI" for "Radio France Internationale", "CV" for "Le Courrier du Vietnam"."""
+    if len(part) != 1 or len(words) < 2:
+        return False
+    return part[0] in ("".join(w[0] for w in words), "".join(w[0] for w in words if w not in PARTICLES))
 
 
 def _date_label(key: str) -> str:

@@ -40,6 +40,7 @@ from whoosh.matching import AndNotMatcher
 from whoosh.searching import Searcher as WhooshSearcher
 
 from seekwire.columns import field_lengths
+from seekwire.phrases import WrittenPhrase
 from seekwire.postings import NO_DOCS, term_postings
 
 # BM25's term-frequency saturation and length normalisation (Whoosh's defaults).
@@ -69,13 +70,16 @@ class WeightedTerm:
     boost: float
 
 
-def weighted_terms(query: wq.Query, fieldnames: tuple[str, ...]) -> list[WeightedTerm] | None:
-    """The terms of a query made only of terms in `fieldnames` joined by OR, or None for any other shape."""
+def natural_parts(query: wq.Query, fieldnames: tuple[str, ...]) -> tuple[list[WeightedTerm], list[wq.Query]] | None:
+    """The terms and the phrases (WrittenPhrase queries, their boosts multiplied out) of a query made only of
+    terms and phrases in `fieldnames` joined by OR, or None for any other shape."""
     found: list[WeightedTerm] = []
-    return found if _collect(query, fieldnames, 1.0, found) else None
+    phrases: list[wq.Query] = []
+    return (found, phrases) if _collect(query, fieldnames, 1.0, found, phrases) else None
 
 
-def _collect(node: wq.Query, fieldnames: tuple[str, ...], boost: float, found: list[WeightedTerm]) -> bool:
+def _collect(node: wq.Query, fieldnames: tuple[str, ...], boost: float, found: list[WeightedTerm],
+             phrases: list[wq.Query]) -> bool:
     if node is wq.NullQuery:
         return True
     if type(node) is wq.Term:
@@ -83,17 +87,22 @@ def _collect(node: wq.Query, fieldnames: tuple[str, ...], boost: float, found: l
             return False
         found.append(WeightedTerm(node.fieldname, node.text, boost * node.boost))
         return True
+    if type(node) is WrittenPhrase and node.fieldname in fieldnames:
+        phrases.append(node.with_boost(boost * node.boost))
+        return True
     if type(node) is wq.Or and not node.minmatch and not node.scale:
-        return all(_collect(child, fieldnames, boost * node.boost, found) for child in node.subqueries)
+        return all(_collect(child, fieldnames, boost * node.boost, found, phrases) for child in node.subqueries)
     return False
 
 
 @dataclass
 class Scored:
-    """The documents a natural query matches (ascending) and a score for every document of the index."""
+    """The documents a query matches (ascending), a score for every document of the index and, when asked
+    for, how many of the query's words each document has (`tiers`, which order before the score)."""
 
     docs: np.ndarray
     scores: np.ndarray
+    tiers: np.ndarray | None = None
 
 
 class Ranker:
@@ -105,13 +114,24 @@ class Ranker:
         self._lengths: dict[str, np.ndarray] = {}
 
     def score(self, terms: list[WeightedTerm], *, combined: bool = False,
-              related: Mapping[str, Iterable[str]] | None = None) -> Scored:
-        """Score every document for `terms`: field by field, or with the fields `combined` (long queries).
-        `related` maps a term to the stems of its related inflections."""
+              related: Mapping[str, Iterable[str]] | None = None, phrases: Iterable[wq.Query] = (),
+              words: Mapping[str, str] | None = None) -> Scored:
+        """Score every document for `terms` and `phrases`: field by field, or with the fields `combined` (long
+        queries). `related` maps a term to the stems of its related inflections. With `words` (a term -> the
+        query word it stands for; a term not in it is a word of its own, a phrase is one word), count in
+        `tiers` how many of the query's words each document has."""
         related = related or {}
         doc_count = self._reader.doc_count_all()
         scores = np.zeros(doc_count)
         matched = np.zeros(doc_count, dtype=bool)
+        has: dict[str, np.ndarray] = {}
+
+        def found(word: str, docs: np.ndarray) -> None:
+            matched[docs] = True
+            if words is not None:
+                if word not in has:
+                    has[word] = np.zeros(doc_count, dtype=bool)
+                has[word][docs] = True
         boosts: dict[str, dict[str, float]] = {}
         for term in terms:
             fields = boosts.setdefault(term.text, {})
@@ -125,9 +145,16 @@ class Ranker:
                     if len(docs):
                         df = len(docs) if related.get(text) else None
                         scores[docs] += fields[name] * self._bm25(name, text, docs, weights, df)
+            word = (words or {}).get(text, text)
             for docs, _ in postings.values():
-                matched[docs] = True
-        return Scored(np.flatnonzero(matched) if matched.any() else NO_DOCS, scores)
+                found(word, docs)
+        for phrase in phrases:
+            # Whoosh scores a phrase as the sum of its words' BM25 scores, in the documents that hold it.
+            scored = whoosh_scored(self._searcher, phrase)
+            scores[scored.docs] += scored.scores[scored.docs]
+            found(f'"{phrase.written}"', scored.docs)
+        tiers = sum(has.values()) if words is not None and has else None
+        return Scored(np.flatnonzero(matched) if matched.any() else NO_DOCS, scores, tiers)
 
     def _postings(self, fieldname: str, text: str, related: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
         """A term's postings in a field, with those of its related inflections pooled in at a lower weight."""
@@ -224,16 +251,21 @@ def whoosh_scored(searcher: WhooshSearcher, query: wq.Query) -> Scored:
     return Scored(np.unique(np.array(matched, dtype=np.int64)), scores)
 
 
-def top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """The k best of `docs` as (document, score), best first; equal scores in document order, as Whoosh does."""
+def top(docs: np.ndarray, scores: np.ndarray, k: int, tiers: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """The k best of `docs` as (document, score), best first: by tier when given (more words first), then by
+    score; equal scores in document order, as Whoosh does."""
     if k <= 0 or not len(docs):
         return []
     candidates = scores[docs]
+    rank = candidates
+    if tiers is not None:
+        # Scores are not negative: tier t ranks above every score of tier t - 1.
+        rank = tiers[docs] * (candidates.max() + 1.0) + candidates
     if len(docs) > k:
-        kth = np.partition(candidates, len(docs) - k)[len(docs) - k]
-        keep = candidates >= kth
-        docs, candidates = docs[keep], candidates[keep]
-    order = np.lexsort((docs, -candidates))[:k]
+        kth = np.partition(rank, len(docs) - k)[len(docs) - k]
+        keep = rank >= kth
+        docs, candidates, rank = docs[keep], candidates[keep], rank[keep]
+    order = np.lexsort((docs, -candidates, -rank))[:k]
     return [(int(d), float(s)) for d, s in zip(docs[order], candidates[order])]
 
 

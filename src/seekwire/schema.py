@@ -16,7 +16,7 @@ from whoosh.system import pack_uint
 from seekwire.analysis import FrenchAnalyzer
 from seekwire.article import Article, Entities
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Multi-valued facet fields: their values are indexed as exact terms and also kept in a column, so that facet
 # counts read one array slot per matching document instead of unpickling stored fields.

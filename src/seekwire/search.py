@@ -32,11 +32,12 @@ from seekwire.columns import live_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, LIST_FACETS, NO_DAY, FacetReader
 from seekwire.inflection import related_stems
+from seekwire.phrases import WrittenPhrase
 from seekwire.query import Filters, parse
 from seekwire.results import FacetCount, Hit, Results, Stats
 from seekwire.schema import ENTITY_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, article_from_stored, day_number
 from seekwire.snippets import best_passage, match_spans
-from seekwire.spelling import Speller
+from seekwire.spelling import LONGEST_WORD, Speller
 from seekwire.text import os_text, repair
 
 SORTS = ("relevance", "date", "-date")
@@ -54,13 +55,23 @@ QUESTION_TERMS = frozenset(
     ANALYZER.term(word) for word in
     "quel quelle quels quelles combien pourquoi comment quand lequel laquelle lesquels lesquelles quoi".split()
 )
-# A wildcard or prefix may stand for at most this many terms (the most frequent are kept).
+# A wildcard, prefix or fuzzy word may stand for at most this many terms (the most frequent are kept).
 MAX_EXPANSION = 200
+# A fuzzy word (`word~N`) reaches at most this many edits: beyond, it matches any word, slowly.
+MAX_EDITS = 2
+# Spelling and inflections are looked up for at most this many distinct words of a query: far more than any
+# question has, few enough that a pasted page of unknown words is not tried letter by letter for seconds.
+MAX_LOOKED_UP = 40
+# A phrase is searched by at most this many of its first words (stopwords aside): longer ones, pasted
+# paragraphs, would walk position lists for seconds.
+MAX_PHRASE_WORDS = 20
 # How many salient words describe a document for `similar`, and the weight of each shared entity.
 SIMILAR_TERMS = 20
 ENTITY_WEIGHT = 2.0
 # Weight of a close neighbour of a misspelt word, against 1 for the word itself.
 TYPO_WEIGHT = 0.8
+# A filter value that names several values is said in a note, with at most this many of them.
+NAMES_SHOWN = 10
 # Filter option -> (the fields it looks in, its name in messages).
 FILTER_OPTIONS = {
     "agencies": (("agencies",), "agency"),
@@ -70,6 +81,28 @@ FILTER_OPTIONS = {
     "entities": (ENTITY_FIELDS, "entity"),
     "publishers": (("publisher",), "publisher"),
 }
+
+
+class WrittenPhrasePlugin(qparser.PhrasePlugin):
+    """Quoted phrases, and words joined by hyphens ("Notre-Dame", "sino-kazakhe"), as phrases matched on the
+    text as written, stopwords included (phrases.py)."""
+
+    # A compound: words joined by hyphens, unless it ends a wildcard or fuzzy pattern.
+    compound = re.compile(r"(?<![\w'’])(?P<text>\w+(?:['’]\w+)*(?:-\w+(?:['’]\w+)*)+)(?![\w'’*~-])")
+
+    class PhraseNode(qparser.PhrasePlugin.PhraseNode):
+        def query(self, parser):
+            phrase = super().query(parser)
+            phrase.written = self.text
+            return phrase
+
+    class PhraseTagger(qparser.RegexTagger):
+        def create(self, parser, match):
+            slop = match.groupdict().get("slop")
+            return WrittenPhrasePlugin.PhraseNode(match.group("text"), match.start("text"), int(slop) if slop else 1)
+
+    def taggers(self, parser):
+        return [(self.PhraseTagger(self.expr), 0), (self.PhraseTagger(self.compound), 0)]
 
 
 class StarWildcardPlugin(qparser.WildcardPlugin):
@@ -82,24 +115,44 @@ class StarWildcardPlugin(qparser.WildcardPlugin):
 @dataclass
 class _Words:
     """The ranked part of a query: the Whoosh query (None without words), a spelling suggestion, the related
-    inflections of its words (term -> stems), whether it is long (scored with the fields combined), and when it
-    asks a question, its content words as written (lower-cased) with their terms, for the coverage re-rank."""
+    inflections of its words (term -> stems), whether it is long (scored with the fields combined), when it
+    asks a question, its content words as written (lower-cased) with their terms, for the coverage re-rank,
+    when it only excludes (`-Macron`), what it excludes (it then lists everything else, like filters), and which
+    word of the query each term stands for when it is not that word's own (a typo's neighbour, an expansion,
+    an inflection)."""
 
     query: Query | None
     suggestion: str | None = None
     related: dict[str, list[str]] = field(default_factory=dict)
     long: bool = False
     written: dict[str, str] = field(default_factory=dict)
+    excluded: Query | None = None
+    words: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Rewriting:
+    """What rewriting a query's tree notes down: `notes` for the user, the query's words by term (`typed`),
+    the correction of each misspelt term, the word each added term stands for, and the terms whose spelling
+    was checked. Without `widen`, misspelt words are left alone (in what a query excludes)."""
+
+    notes: list[str]
+    widen: bool = True
+    typed: dict[str, list[str]] = field(default_factory=dict)
+    corrections: dict[str, str] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)
+    spelled: set[str] = field(default_factory=set)
 
 
 @dataclass
 class _Match:
-    """What a query matches: its words, its documents (filters applied), and every document's score (None
-    without words)."""
+    """What a query matches: its words, its documents (filters applied), every document's score (None
+    without words) and, for a natural query that is not a question, how many of its words each has."""
 
     words: _Words
     docs: np.ndarray
     scores: np.ndarray | None
+    tiers: np.ndarray | None = None
 
 
 class Searcher:
@@ -237,20 +290,25 @@ class Searcher:
         filters = parsed.filters.merge(filters) if filters else parsed.filters
         words = self._words(parsed.text, notes)
         allowed = self._allowed(filters, notes)
-        scores = None
+        scores = tiers = None
         if words.query is None:
             docs = allowed if allowed is not None else self._live_docs()
+            if words.excluded is not None:
+                docs = np.setdiff1d(docs, ranking.whoosh_scored(self._searcher, words.excluded).docs,
+                                    assume_unique=True)
         else:
-            natural = ranking.weighted_terms(words.query, TEXT_FIELDS)
+            natural = ranking.natural_parts(words.query, TEXT_FIELDS)
             if natural is not None:
-                scored = self._ranker.score(natural, combined=words.long, related=words.related)
+                # A question is ranked by how much of it a document answers, a story by all its words first.
+                scored = self._ranker.score(natural[0], combined=words.long, related=words.related,
+                                            phrases=natural[1], words=None if words.written else words.words)
             else:
                 words.related = {}  # only natural queries look for related inflections: none to highlight
                 scored = ranking.whoosh_scored(self._searcher, words.query)
-            docs, scores = scored.docs, scored.scores
+            docs, scores, tiers = scored.docs, scored.scores, scored.tiers
             if allowed is not None:
                 docs = np.intersect1d(docs, allowed, assume_unique=True)
-        return _Match(words, docs, scores)
+        return _Match(words, docs, scores, tiers)
 
     def _live_docs(self) -> np.ndarray:
         if self._live is None:
@@ -263,34 +321,47 @@ class Searcher:
         found = terms(text)
         long = len(found) > SHORT_QUERY_WORDS
         try:
-            tree = self._parser_for(1.0 if long else SHORT_QUERY_TITLE_BOOST).parse(text)
+            tree = self._parser_for(1.0 if long else SHORT_QUERY_TITLE_BOOST).parse(text, normalize=False)
+            excluded = _only_excluded(tree)
+            tree = tree.normalize()
         except Exception as error:  # Whoosh raises assorted types on input it cannot parse
             raise QuerySyntaxError(f"cannot parse query {text!r}: {error}") from None
+        if excluded is not None:
+            return _Words(None, excluded=self._rewrite(excluded, _Rewriting(notes, widen=False)))
         if tree is wq.NullQuery:
             notes.append("the query has only stopwords or punctuation; nothing to search for")
             return _Words(wq.NullQuery)
+        if all(isinstance(leaf, wq.Every) for leaf in tree.leaves()):
+            return _Words(None)  # `*` alone: every document, listed as without words
         if long:
             # "Quel", "pourquoi"… say what kind of answer is wanted, not what it is about.
             tree = _without_terms(tree, QUESTION_TERMS) or tree
-        corrections: dict[str, str] = {}
-        typed: dict[str, list[str]] = {}
+        rewriting = _Rewriting(notes)
         for match in WORD.finditer(text):
             term = ANALYZER.term(match.group())
             if term:
-                typed.setdefault(term, []).append(match.group())
-        tree = self._rewrite(tree, notes, corrections, typed)
+                forms = rewriting.typed.setdefault(term, [])
+                if match.group() not in forms:
+                    forms.append(match.group())
+        tree = self._rewrite(tree, rewriting)
         written = {}
         if long and (text.rstrip().endswith("?") or QUESTION_TERMS.intersection(found)):
             for word in PLAIN_WORD.findall(text.lower()):
                 term = ANALYZER.term(word)
                 if term and term not in QUESTION_TERMS:
                     written[word] = term
-        return _Words(tree, self._suggest(text, corrections), self._related(typed), long, written)
+        related = self._related(rewriting.typed)
+        for term, stems in related.items():
+            for stem in stems:
+                rewriting.words.setdefault(stem, term)
+        return _Words(tree, self._suggest(text, rewriting.corrections), related, long, written,
+                      words=rewriting.words)
 
     def _related(self, typed: dict[str, list[str]]) -> dict[str, list[str]]:
-        """For each term of the query, the stems of its related inflections that the index has."""
+        """For each of the first MAX_LOOKED_UP terms of the query, the stems of its related inflections that the
+        index has."""
         related: dict[str, list[str]] = {}
-        for term, words in typed.items():
+        for term, words in islice(typed.items(), MAX_LOOKED_UP):
             stems = set().union(*(related_stems(word) for word in words)) - typed.keys()
             found = sorted(s for s in stems if any(self._reader.doc_frequency(f, s) for f in TEXT_FIELDS))
             if found:
@@ -303,6 +374,9 @@ class Searcher:
                                               group=qparser.OrGroup)
             parser.remove_plugin_class(qparser.WildcardPlugin)
             parser.add_plugin(StarWildcardPlugin())
+            parser.remove_plugin_class(qparser.PhrasePlugin)
+            parser.add_plugin(WrittenPhrasePlugin())
+            parser.phraseclass = WrittenPhrase
             parser.add_plugin(qparser.FieldAliasPlugin({"text": ["body", "lede"]}))
             # `+word` and `-word` only at the start of a word: "vice-Roi" and "Saint-Arnaud" are compounds.
             parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
@@ -310,26 +384,53 @@ class Searcher:
             self._parsers[boost] = parser
         return self._parsers[boost]
 
-    def _rewrite(self, node: Query, notes: list[str], corrections: dict[str, str],
-                 typed: dict[str, list[str]]) -> Query:
-        """Bound wildcard expansions and widen misspelt words (`typed`: the query's words by term)."""
+    def _rewrite(self, node: Query, state: _Rewriting) -> Query:
+        """Bound wildcard and fuzzy expansions and widen misspelt words, noting which word each term stands for."""
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
-            return self._expand(node, notes)
-        if isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
-            options = self._speller.corrections(node.text, tuple(typed.get(node.text, ())))
+            return self._expand(node, state)
+        if isinstance(node, wq.FuzzyTerm):
+            return self._fuzzy(node, state)
+        if isinstance(node, WrittenPhrase) and len(node.words) > MAX_PHRASE_WORDS:
+            _note(state.notes, f"a phrase of {len(node.words)} words was searched by its first {MAX_PHRASE_WORDS}")
+            return node.first(MAX_PHRASE_WORDS)
+        if state.widen and isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+            longest = max(map(len, state.typed.get(node.text, [node.text])))
+            if longest > LONGEST_WORD:
+                _note(state.notes, f"a word of {longest} characters is searched as written, without spelling variants")
+                return node
+            state.spelled.add(node.text)
+            if len(state.spelled) > MAX_LOOKED_UP:
+                _note(state.notes, f"spelling and inflections were looked up for the first {MAX_LOOKED_UP} words only")
+                return node
+            options = self._speller.corrections(node.text, tuple(state.typed.get(node.text, ())))
             if not options:
                 return node
-            corrections.setdefault(node.text, options[0].term)
+            state.corrections.setdefault(node.text, options[0].term)
             close = [wq.Term(node.fieldname, c.term, boost=node.boost * TYPO_WEIGHT) for c in options[:3]]
+            for term in close:
+                state.words.setdefault(term.text, node.text)
             return wq.Or([node, *close])
         if node.is_leaf():
             return node
         if isinstance(node, wq.Or) and any(isinstance(child, wq.Not) for child in node.subqueries):
             # "a NOT b" parses as an OR with a negated clause, which every document without b would match.
             node = _exclude_negated(node)
-        return node.apply(lambda child: self._rewrite(child, notes, corrections, typed))
+        return node.apply(lambda child: self._rewrite(child, state))
 
-    def _expand(self, node: Query, notes: list[str]) -> Query:
+    def _fuzzy(self, node: wq.FuzzyTerm, state: _Rewriting) -> Query:
+        """`word~N` as an OR of the terms within N edits of the word's own term (so that it always finds the
+        word itself: Whoosh compares the unstemmed word with stems), N at most MAX_EDITS."""
+        term = ANALYZER.term(node.text) or node.text
+        if len(node.text) > LONGEST_WORD:
+            _note(state.notes, f"a word of {len(node.text)} characters is searched as written, without fuzzy matching")
+            return wq.Term(node.fieldname, term, boost=node.boost)
+        maxdist = min(node.maxdist, MAX_EDITS)
+        if maxdist < node.maxdist:
+            _note(state.notes, f"{node.text}~{node.maxdist} was searched within {MAX_EDITS} edits")
+        words = self._speller.within(node.fieldname, term, maxdist, min(node.prefixlength, len(term)))
+        return self._bounded(node.fieldname, node.text + "~", words, node.boost, state)
+
+    def _expand(self, node: Query, state: _Rewriting) -> Query:
         """A prefix or wildcard as an OR of at most MAX_EXPANSION terms, the most frequent."""
         fieldname = node.fieldname
         pattern = node.text
@@ -342,15 +443,21 @@ class Searcher:
         else:
             words = (text for _, text in wq.Wildcard(fieldname, pattern).expanded_terms(self._reader))
         words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in islice(words, 50_000)]
+        return self._bounded(fieldname, node.text + "*", words, node.boost, state)
+
+    def _bounded(self, fieldname: str, shown: str, words: list[str], boost: float, state: _Rewriting) -> Query:
+        """An OR of the terms a pattern (`shown`) stands for, at most MAX_EXPANSION of them, the most frequent;
+        together they are one word of the query."""
         if len(words) > MAX_EXPANSION:
-            note = f"{node.text}* matches {len(words)} words in {fieldname}; searched the {MAX_EXPANSION} most frequent"
-            if note not in notes:
-                notes.append(note)
+            _note(state.notes,
+                  f"{shown} matches {len(words)} words in {fieldname}; searched the {MAX_EXPANSION} most frequent")
             words = heapq.nlargest(MAX_EXPANSION, words,
                                    key=lambda w: self._reader.doc_frequency(fieldname, w))
         if not words:
             return wq.NullQuery
-        return wq.Or([wq.Term(fieldname, w, boost=node.boost) for w in words])
+        for word in words:
+            state.words.setdefault(word, shown)
+        return wq.Or([wq.Term(fieldname, w, boost=boost) for w in words])
 
     def _suggest(self, text: str, corrections: dict[str, str]) -> str | None:
         """The query with misspelt words corrected, as the words are written in the articles."""
@@ -387,8 +494,13 @@ class Searcher:
             found: list[np.ndarray] = []
             for value in values:
                 names = {fieldname: self._facets.resolve(fieldname, value) for fieldname in fieldnames}
-                if not any(names.values()):
+                taken = list(dict.fromkeys(name for known in names.values() for name in known))
+                if not taken:
                     notes.append(f"no document has {label} {value!r}")
+                elif len(taken) > 1:
+                    shown = ", ".join(taken[:NAMES_SHOWN]) + (f" and {len(taken) - NAMES_SHOWN} more"
+                                                              if len(taken) > NAMES_SHOWN else "")
+                    notes.append(f"{label} {value!r} taken as {shown}")
                 found += [self._facets.docs_with(fieldname, known) for fieldname, known in names.items()]
             docs = np.unique(np.concatenate(found))
             allowed = docs if allowed is None else np.intersect1d(allowed, docs, assume_unique=True)
@@ -412,7 +524,7 @@ class Searcher:
             if match.words.written:
                 ranked = ranking.top(match.docs, match.scores, max(ranking.COVERAGE_DEPTH, offset + limit))
                 return ranking.blend_coverage(ranked, self._coverage(match.words.written))[offset : offset + limit]
-            return ranking.top(match.docs, match.scores, offset + limit)[offset:]
+            return ranking.top(match.docs, match.scores, offset + limit, match.tiers)[offset:]
         days = self._facets.days(match.docs)
         # Undated documents come last in both directions; equal days in document order.
         undated = days > NO_DAY
@@ -453,10 +565,12 @@ class Searcher:
     def _highlight_terms(self, words: _Words) -> frozenset[str]:
         if words.query is None:
             return frozenset()
+        # Leaf by leaf: Whoosh's `existing_terms` reuses its field-name argument as a loop variable, so after
+        # the first leaf it keeps only the terms of that leaf's field (the title's).
         found = {
             text.decode("utf-8") if isinstance(text, bytes) else text
-            for fieldname, text in words.query.existing_terms(self._reader, expand=True)
-            if fieldname in TEXT_FIELDS
+            for leaf in words.query.leaves() if leaf.field() in TEXT_FIELDS
+            for fieldname, text in leaf.existing_terms(self._reader, expand=True)
         }
         return frozenset(found.union(*words.related.values()))
 
@@ -482,6 +596,22 @@ class Searcher:
             highlights=spans,
             title_highlights=match_spans(title, terms),
         )
+
+
+def _note(notes: list[str], note: str) -> None:
+    if note not in notes:
+        notes.append(note)
+
+
+def _only_excluded(tree: Query) -> Query | None:
+    """What a parsed, not yet normalised query excludes when it only excludes (`-a -b`, `NOT a`), else None."""
+    if isinstance(tree, wq.AndNot) and tree.a.normalize() is wq.NullQuery:
+        excluded = tree.b.normalize()
+        return None if excluded is wq.NullQuery else excluded
+    children = tree.subqueries if type(tree) is wq.Or else [tree]
+    if children and all(isinstance(child, wq.Not) for child in children):
+        return wq.Or([child.query for child in children]).normalize()
+    return None
 
 
 def _exclude_negated(node: wq.Or) -> Query:
