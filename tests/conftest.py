@@ -16,6 +16,19 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 
 
+def known_entities(entities: dict) -> type:
+    """A stand-in for the spaCy recognizer that gives each article the entities `entities` holds for its id."""
+    from seekwire.article import Entities
+
+    class KnownEntities:
+        def recognize(self, articles):
+            for article in articles:
+                article.entities = entities.get(article.id, Entities())
+                yield article
+
+    return KnownEntities
+
+
 @pytest.fixture
 def seeds(tmp_path: Path) -> Path:
     """A private copy of the two seed pages (tests may change it)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import known_entities
 from seekwire import Searcher, index_paths, ranking
 from seekwire.article import Entities
 from seekwire.phrases import contains, word_keys
@@ -58,19 +59,10 @@ AGENCIES = {"lettre": ["AFP"], "trump1": ["AFP"], "france1": ["Anadolu"], "pango
 PUBLISHERS = {"pangolin": "Radio France Internationale", "trump2": "Le Courrier du Vietnam", "lettre": "rfi.fr"}
 
 
-class KnownEntities:
-    """Stands in for the spaCy recognizer: the entities of each page are known in advance."""
-
-    def recognize(self, articles):
-        for article in articles:
-            article.entities = ENTITIES.get(article.id, Entities())
-            yield article
-
-
 @pytest.fixture
 def pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run):
     """The pages above, indexed (entities from ENTITIES) where `run` looks."""
-    monkeypatch.setattr("seekwire.extract.entities.EntityRecognizer", KnownEntities)
+    monkeypatch.setattr("seekwire.extract.entities.EntityRecognizer", known_entities(ENTITIES))
     source = tmp_path / "pages.jsonl"
     records = [{**page, "agencies": AGENCIES.get(page["id"], []), "publisher": PUBLISHERS.get(page["id"])}
                for page in PAGES]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import known_entities
 from seekwire import Searcher, index_paths, vectors
 from seekwire.article import Entities
 from seekwire.errors import QuerySyntaxError
@@ -26,18 +27,9 @@ ENTITIES = {
 }
 
 
-class KnownEntities:
-    """Stands in for the spaCy recognizer: the entities of each fixture article are known in advance."""
-
-    def recognize(self, articles):
-        for article in articles:
-            article.entities = ENTITIES.get(article.id, Entities())
-            yield article
-
-
 @pytest.fixture
 def news(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr("seekwire.extract.entities.EntityRecognizer", KnownEntities)
+    monkeypatch.setattr("seekwire.extract.entities.EntityRecognizer", known_entities(ENTITIES))
     index_dir = tmp_path / "index"
     report = index_paths([NEWS], index_dir)
     assert report.added == 6
