@@ -4,15 +4,17 @@ Scrapers keep everything a page shows: menus, breadcrumbs, cookie banners, share
 photo credits and captions, staff credits and the footer with its address. Each line gets a `Kind` from its
 shape (menu separators, length, sentence punctuation), its position (a caption sits right above its photo
 credit; nothing after the copyright notice is article text) and a short list of French words that only
-furniture uses. When the caller knows which lines repeat across a whole crawl (`learn_furniture`), those lines
-are furniture too, whatever their shape.
+furniture uses. When the caller knows which lines repeat across the pages of the site (`furniture`), those lines
+are furniture too, whatever their shape, and so are the other lines of a block made mostly of them (a menu with
+one varying item). Lists of other articles' headlines are furniture with or without a heading: a run of two or
+more short, unpunctuated lines set without a blank line between them, where an article sets its paragraphs
+apart.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container
 from enum import Enum
 
 from seekwire.extract.agencies import agencies_in, is_credit_line
@@ -85,13 +87,21 @@ _MAX_FURNITURE_WORDS = 40
 _MAX_HEADLINE_WORDS = 25
 # A text line this long is article prose, which a footer can follow.
 _MIN_PROSE_WORDS = 12
+# In a block whose lines are mostly learned furniture, a line this short is furniture too.
+_MAX_BLOCK_ITEM_WORDS = 8
+_BLOCK_FURNITURE_SHARE = 2 / 3
+# A headline in a list of other articles: a few words and at most this many, after any time stamp or bullet.
+_MIN_LISTED_HEADLINE_WORDS = 3
+_LIST_ITEM_PREFIX = re.compile(r"^(?:[•·▪►▶>*-]+\s*|(?:[01]?\d|2[0-3])[h:]\d\d\s+)")
 
 
-def classify_lines(lines: list[str], furniture: frozenset[str] = frozenset()) -> list[Kind]:
-    """One `Kind` per stripped line of a page."""
+def classify_lines(lines: list[str], furniture: Container[str] = frozenset()) -> list[Kind]:
+    """One `Kind` per stripped line of a page; `furniture` holds the lines learned to repeat on its site."""
     kinds = [_classify(line, furniture) for line in lines]
     _mark_captions(lines, kinds)
+    _mark_furniture_blocks(lines, kinds)
     _mark_related_and_footer(lines, kinds)
+    _mark_headline_lists(lines, kinds)
     return kinds
 
 
@@ -114,21 +124,7 @@ def is_date_line(line: str) -> bool:
     return len(words) <= _MAX_STAMP_WORDS and len(prose) <= 1
 
 
-def learn_furniture(texts: Iterable[str], *, min_share: float = 0.02, min_pages: int = 5) -> frozenset[str]:
-    """Lines that repeat across many pages of one crawl (menus, footers, captions), as stripped strings.
-
-    A line is furniture when it appears in at least `min_pages` pages and in at least `min_share` of them.
-    """
-    counts: Counter[str] = Counter()
-    pages = 0
-    for text in texts:
-        pages += 1
-        counts.update({line.strip() for line in text.split("\n")} - {""})
-    threshold = max(min_pages, min_share * pages)
-    return frozenset(line for line, count in counts.items() if count >= threshold)
-
-
-def _classify(line: str, furniture: frozenset[str]) -> Kind:
+def _classify(line: str, furniture: Container[str]) -> Kind:
     if not line:
         return Kind.BLANK
     # Furniture is short: a long line is text, and the patterns below never scan more than a screenful.
@@ -197,3 +193,49 @@ def _mark_related_and_footer(lines: list[str], kinds: list[Kind]) -> None:
                 kinds[index] = Kind.RELATED
         elif kind is Kind.TEXT and len(line.split()) >= _MIN_PROSE_WORDS:
             seen_prose = True
+
+
+def _blocks(kinds: list[Kind]) -> list[list[int]]:
+    """Runs of non-blank lines: what a page sets together without a blank line between."""
+    blocks: list[list[int]] = [[]]
+    for index, kind in enumerate(kinds):
+        if kind is Kind.BLANK:
+            if blocks[-1]:
+                blocks.append([])
+        else:
+            blocks[-1].append(index)
+    return [block for block in blocks if block]
+
+
+def _mark_furniture_blocks(lines: list[str], kinds: list[Kind]) -> None:
+    """Short text lines inside a block made mostly of learned furniture (a menu, a footer) are furniture."""
+    for block in _blocks(kinds):
+        learned = sum(kinds[index] is Kind.FURNITURE for index in block)
+        if learned < 2 or learned < _BLOCK_FURNITURE_SHARE * len(block):
+            continue
+        for index in block:
+            if kinds[index] is Kind.TEXT and len(lines[index].split()) <= _MAX_BLOCK_ITEM_WORDS:
+                kinds[index] = Kind.FURNITURE
+
+
+def is_headline_shaped(line: str) -> bool:
+    """A line that reads like a headline: a few words, no final full stop."""
+    if not _MIN_LISTED_HEADLINE_WORDS <= len(line.split()) <= _MAX_HEADLINE_WORDS:
+        return False
+    return line.endswith("...") or not line.endswith((".", ":", ",", ";"))
+
+
+def _mark_headline_lists(lines: list[str], kinds: list[Kind]) -> None:
+    """Two or more headline-shaped text lines set together, with or without a heading, list other articles."""
+    for block in _blocks(kinds):
+        run: list[int] = []
+        for index in [*block, None]:
+            if index is not None and kinds[index] is Kind.TEXT:
+                item = _LIST_ITEM_PREFIX.sub("", lines[index])
+                if is_headline_shaped(item):
+                    run.append(index)
+                    continue
+            if len(run) >= 2:
+                for listed in run:
+                    kinds[listed] = Kind.RELATED
+            run = []

@@ -1,17 +1,22 @@
 """Segmenting a page: headline, standfirst, article text, publication date, credits and publisher.
 
-Once every line has a `Kind` (see `boilerplate`), a news page reads the same whatever the site: the headline is
-the first line of text, the standfirst is the paragraph between the headline and the dateline (or a lone
-one-sentence paragraph opening a page that has no dateline), and the article is the text that follows. The
-dateline closest to the headline gives the publication date; credits come from bylines, photo credits,
-datelines and closing tags, in page order.
+Once every line has a `Kind` (see `boilerplate`), a news page reads the same whatever the site. No site puts
+its headline in the same place, so the headline is chosen by evidence among the first lines of text: its
+length and shape (a line of a few words with no final full stop and a capital), its words recurring in the
+article, the file name's words, and what follows it (a dateline, a byline or a standfirst); a section label or
+a town line above it loses on those counts. The standfirst is the paragraph between the headline and the
+dateline (or a lone one-sentence paragraph opening a page that has no dateline), and the article is the text
+that follows. The dateline closest to the headline gives the publication date; credits come from bylines,
+photo credits, datelines and closing tags, in page order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from seekwire.article import Article
 from seekwire.extract.agencies import (
@@ -23,10 +28,40 @@ from seekwire.extract.agencies import (
 )
 from seekwire.extract.boilerplate import Kind, classify_lines
 from seekwire.extract.dates import ResolvedDate, find_mentions, publication_part, resolve
+from seekwire.extract.furniture import Furniture
 
 # A line this short without final punctuation, opening or closing the text, is a label (author, site name).
 _MAX_LABEL_WORDS = 3
 _FINAL_PUNCTUATION = re.compile(r"[.!?…:;»\"”)]$")
+# The headline is one of the first lines of text; its usual length and size, in characters and words.
+_HEADLINE_CANDIDATES = 8
+_MIN_HEADLINE_CHARS = 20
+_MAX_HEADLINE_CHARS = 150
+_MIN_HEADLINE_WORDS = 3
+# A file name tells the headline only when it spells a few words of it ("explosion-port-beyrouth.txt").
+_MIN_SLUG_WORDS = 3
+_SLUG_SEPARATORS = re.compile(r"[-_+.]+")
+_MIN_CONTENT_WORD = 4
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class HeadlineWeights:
+    """How much each clue counts for or against a line being the headline (see `_headline_score`).
+
+    The defaults are the setting `bench/extraction.py` finds best over the eight development layouts; it also
+    scores each layout with the setting fitted on the other seven.
+    """
+
+    rank: float = 0.4
+    length: float = 1.0
+    few_words: float = 2.0
+    full_stop: float = 3.0
+    lower_case: float = 2.0
+    capitals: float = 1.0
+    introduces: float = 1.0
+    article_words: float = 1.5
+    slug: float = 3.0
 
 
 @dataclass
@@ -54,18 +89,20 @@ def parse_page(
     doc_id: str,
     path: str,
     mtime: float | None = None,
-    furniture: frozenset[str] | None = None,
+    furniture: Furniture | None = None,
     today: dt.date | None = None,
+    headline: HeadlineWeights = HeadlineWeights(),
 ) -> Article:
     """Extract an `Article` from the decoded text of one page.
 
-    `mtime` (POSIX seconds) anchors dates printed without a year and relative dates; `furniture` holds lines
-    known to repeat across the crawl (see `learn_furniture`); `today` stands in for the clock when a weekday
-    must pin a year and there is no `mtime`.
+    `mtime` (POSIX seconds) anchors dates printed without a year and relative dates; `furniture` holds the
+    line counts learned from the collection the page belongs to (see `learn_furniture`); `today` stands in for
+    the clock when a weekday must pin a year and there is no `mtime`; `headline` weighs the clues that choose
+    the headline.
     """
     lines = [line.strip() for line in text.split("\n")]
-    kinds = classify_lines(lines, furniture or frozenset())
-    title_index = _title_index(lines, kinds)
+    kinds = classify_lines(lines, furniture.for_page(text) if furniture is not None else frozenset())
+    title_index = _title_index(lines, kinds, path, headline)
     title = lines[title_index] if title_index is not None else ""
     start = -1 if title_index is None else title_index
     text_after = [i for i in range(start + 1, len(lines)) if kinds[i] is Kind.TEXT]
@@ -92,23 +129,69 @@ def parse_page(
     )
 
 
-def _title_index(lines: list[str], kinds: list[Kind]) -> int | None:
-    """The first line of text, preferring one of several words over a lone section label ("Monde").
-
-    A line repeated across the crawl still heads this page when a dateline follows it: other pages only
-    list it as a link to this article.
-    """
-    text = [
-        i
-        for i, kind in enumerate(kinds)
-        if kind is Kind.TEXT or kind is Kind.FURNITURE and _next_kind(kinds, i) is Kind.DATE
+def _title_index(lines: list[str], kinds: list[Kind], path: str, weights: HeadlineWeights) -> int | None:
+    """The best-scored of the first lines of text (see `_headline_score`), else the first non-blank line."""
+    text = [i for i, kind in enumerate(kinds) if kind is Kind.TEXT]
+    if not text:
+        return next((i for i, line in enumerate(lines) if line), None)
+    article_words = Counter(word for i in text for word in set(_content_words(lines[i])))
+    slug = set(_content_words(_SLUG_SEPARATORS.sub(" ", PurePath(path).stem)))
+    scored = [
+        (_headline_score(lines, kinds, index, article_words, slug, weights) - weights.rank * rank, -rank, index)
+        # A headline heads some text: the last line of text is a candidate only on a page of one line.
+        for rank, index in enumerate(text[: min(_HEADLINE_CANDIDATES, max(1, len(text) - 1))])
     ]
-    for index in text[:3]:
-        if len(lines[index].split()) >= 2:
-            return index
-    if text:
-        return text[0]
-    return next((i for i, line in enumerate(lines) if line), None)
+    return max(scored)[2]
+
+
+def _headline_score(
+    lines: list[str],
+    kinds: list[Kind],
+    index: int,
+    article_words: Counter[str],
+    slug: set[str],
+    weights: HeadlineWeights,
+) -> float:
+    """How much a line of text looks like this page's headline; each clue adds or takes away a little."""
+    line = lines[index]
+    score = weights.length if _MIN_HEADLINE_CHARS <= len(line) <= _MAX_HEADLINE_CHARS else -weights.length
+    if len(line.split()) < _MIN_HEADLINE_WORDS:
+        score -= weights.few_words
+    if line.endswith(".") and not line.endswith(".."):
+        score -= weights.full_stop
+    if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"«“'"):
+        score -= weights.lower_case
+    if line.isupper():
+        score -= weights.capitals
+    if _introduces(lines, kinds, index):
+        score += weights.introduces
+    words = _content_words(line)
+    if words:
+        # Words the article repeats elsewhere: its own text, not the headline of a listed story.
+        score += weights.article_words * sum(article_words[word] > 1 for word in words) / len(words)
+        if len(slug) >= _MIN_SLUG_WORDS:
+            score += weights.slug * len(slug.intersection(words)) / len(slug)
+    return score
+
+
+def _introduces(lines: list[str], kinds: list[Kind], index: int) -> bool:
+    """Whether the line is followed by a dateline, a byline or a longer sentence: what follows a headline."""
+    following = _next_index(kinds, index)
+    if following is None:
+        return False
+    if kinds[following] in (Kind.DATE, Kind.CREDIT):
+        return True
+    after = lines[following]
+    return (
+        kinds[following] is Kind.TEXT
+        and len(after) > len(lines[index])
+        and _FINAL_PUNCTUATION.search(after) is not None
+    )
+
+
+def _content_words(text: str) -> list[str]:
+    """Lower-case words long enough to carry a topic."""
+    return [word for word in _WORDS.findall(text.lower()) if len(word) >= _MIN_CONTENT_WORD]
 
 
 def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: list[int]) -> int | None:
@@ -132,9 +215,14 @@ def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: lis
     if between:
         return None
     following = _next_kind(kinds, first)
-    if following in (Kind.DATE, Kind.CREDIT, Kind.LINK, Kind.CAPTION, Kind.WIDGET) and len(text_after) > 1:
+    if following in _AFTER_STANDFIRST and len(text_after) > 1:
         return first
     return None
+
+
+_AFTER_STANDFIRST = (
+    Kind.DATE, Kind.CREDIT, Kind.LINK, Kind.CAPTION, Kind.WIDGET, Kind.FURNITURE, Kind.RELATED, Kind.NAVIGATION,
+)  # fmt: skip
 
 
 def _next_index(kinds: list[Kind], index: int) -> int | None:
