@@ -39,9 +39,13 @@ class Kind(Enum):
 
 
 _LINK = re.compile(
-    r"^(?:>>|»|→|►|▶|(?:à |a )?(?:lire|voir) (?:aussi|également|egalement|plus)\b|sur le même sujet\b)",
+    r"^(?:>>|»|→|►|▶|(?:à |a )?(?:lire|voir) (?:aussi|également|egalement|plus)\b|sur le même sujet\b"
+    r"|(?:à |a )?lire\s*(?::|$)|(?-i:(?:LIRE|Lire|À LIRE|A LIRE)\s+(?=[A-ZÀ-Ý«\"“])))",
     re.IGNORECASE,
 )
+# A byline: "Par Prénom Nom", "par Prénom Nom, correspondant à ...", "Par Le Site avec AFP".
+_BYLINE = re.compile(r"^(?i:par)\s+(?:[A-ZÀ-Ý]|l[ae]s?\s|l')")
+_MAX_BYLINE_WORDS = 12
 _RELATED_HEADING = re.compile(
     r"^(?:articles? (?:similaires|liés|connexes)|sur le même sujet|(?:à |a )?lire aussi|voir aussi"
     r"|dans la même rubrique|les plus lus|les plus partagés|nos derniers articles|à voir aussi"
@@ -52,6 +56,11 @@ _WIDGET = re.compile(
     r"^(?:•|partager|partagez|envoyer|copier le lien|imprimer|tweeter|accepter|refuser|paramétrer|publicité"
     r"|s'abonner|abonnez-vous|suivez-nous|newsletter|en savoir plus|réagir|commentaires?\b|votre pseudo"
     r"|vos réactions|ajouter un commentaire|fermer\b)",
+    re.IGNORECASE,
+)
+# Reading times and counters: "Temps de lecture : 3 min", "Lecture 2 min", "56 partages", "12 réactions".
+_COUNTER = re.compile(
+    r"^(?:(?:temps de )?lecture\s*:?\s*\d+\s*min\w*\.?|\d+\s+(?:partages?|réactions?|commentaires?|vues?))$",
     re.IGNORECASE,
 )
 _MAX_FURNITURE_CHARS = 1000
@@ -72,6 +81,13 @@ _STAFF = re.compile(
 _PHOTO_CREDIT = re.compile(
     r"^(?:photos?|crédits?(?: photos?)?|credits?|illustration|source)\s*:", re.IGNORECASE
 )
+# A caption that carries its own photo credit at the end: "... (Photo: Nom / AFP)", "... (Nom/AFP)",
+# "... | NOM / AFP", "... © Nom/AFP".
+_TRAILING_CREDIT = re.compile(
+    r"(?:\((?P<paren>[^()]{2,60}/[^()]{2,40}|(?i:photos?|crédits?)\s*:[^()]{2,80})\)|\s[|©]\s*(?P<bar>[^|©]{2,60}))$"
+)
+_MENU_SEPARATOR = re.compile(r"[|·•]")
+_LABELLED_ITEMS = re.compile(r"^[^\W\d][^:|·•\d]{1,29}:\s*(?P<items>.*[|·•].*)$")
 _BREADCRUMB = re.compile(r">>|\s>\s|^vous êtes ici\b", re.IGNORECASE)
 _STAMP_WORDS = {
     "publié", "publiée", "publie", "le", "la", "à", "a", "mis", "mise", "en", "ligne", "jour", "dernière",
@@ -130,7 +146,7 @@ def _classify(line: str, furniture: Container[str]) -> Kind:
     # Furniture is short: a long line is text, and the patterns below never scan more than a screenful.
     if len(line) > _MAX_FURNITURE_CHARS or len(line.split()) > _MAX_FURNITURE_WORDS:
         return Kind.TEXT
-    if _COOKIES.search(line) or _WIDGET.match(line):
+    if _COOKIES.search(line) or _WIDGET.match(line) or _COUNTER.match(line):
         return Kind.WIDGET
     if _LINK.match(line):
         return Kind.LINK
@@ -142,20 +158,33 @@ def _classify(line: str, furniture: Container[str]) -> Kind:
         return Kind.NAVIGATION
     if is_date_line(line):
         return Kind.DATE
-    if _PHOTO_CREDIT.match(line) or is_credit_line(line) or line.startswith("©"):
+    if _PHOTO_CREDIT.match(line) or is_credit_line(line) or line.startswith("©") or _has_trailing_credit(line):
+        return Kind.CREDIT
+    if _BYLINE.match(line) and len(line.split()) <= _MAX_BYLINE_WORDS and not line.endswith("."):
         return Kind.CREDIT
     if line in furniture:
         return Kind.FURNITURE
     return Kind.TEXT
 
 
+def _has_trailing_credit(line: str) -> bool:
+    """A caption ending in a photo credit: a photographer and agency after "|" or "©", or in brackets."""
+    match = _TRAILING_CREDIT.search(line)
+    if match is None:
+        return False
+    credit = match.group("paren") or match.group("bar")
+    return bool(agencies_in(credit)) or credit.isupper() or "©" in match.group(0) or ":" in credit
+
+
 def _is_menu(line: str) -> bool:
-    """Breadcrumbs ("Actu > Monde", "Page d'accueil>>Chine") and menus ("A | B | C") of short items."""
+    """Breadcrumbs ("Actu > Monde", "Page d'accueil>>Chine"), menus ("A | B | C") and tag lines
+    ("Sujets : A · B") of short items."""
     if _BREADCRUMB.search(line):
         parts = re.split(r">>|>|:", line)
         return all(len(part.split()) <= 5 for part in parts)
-    parts = line.split("|")
-    return len(parts) >= 3 and all(len(part.split()) <= 4 for part in parts)
+    labelled = _LABELLED_ITEMS.match(line)
+    parts = _MENU_SEPARATOR.split(labelled.group("items") if labelled else line)
+    return len(parts) >= (2 if labelled else 3) and all(len(part.split()) <= 4 for part in parts)
 
 
 def _mark_captions(lines: list[str], kinds: list[Kind]) -> None:
@@ -226,16 +255,29 @@ def is_headline_shaped(line: str) -> bool:
 
 
 def _mark_headline_lists(lines: list[str], kinds: list[Kind]) -> None:
-    """Two or more headline-shaped text lines set together, with or without a heading, list other articles."""
+    """Headlines of other articles: two or more headline-shaped text lines set together, with or without a
+    heading; and, once the article has begun, a headline set under a label ("Lire", "Abonnés") as a teaser."""
+    seen_prose = False
     for block in _blocks(kinds):
+        shaped = [
+            index
+            for index in block
+            if kinds[index] is Kind.TEXT and is_headline_shaped(_LIST_ITEM_PREFIX.sub("", lines[index]))
+        ]
+        labelled = seen_prose and len(block) >= 2 and all(
+            kinds[index] is not Kind.TEXT or index in shaped for index in block
+        )
         run: list[int] = []
         for index in [*block, None]:
-            if index is not None and kinds[index] is Kind.TEXT:
-                item = _LIST_ITEM_PREFIX.sub("", lines[index])
-                if is_headline_shaped(item):
-                    run.append(index)
-                    continue
-            if len(run) >= 2:
+            if index in shaped:
+                run.append(index)
+                continue
+            # A headline and the byline under it, set right above the page's dateline, are not a list.
+            dated = index is not None and kinds[index] is Kind.DATE
+            if (len(run) >= 2 and not dated) or labelled:
                 for listed in run:
                     kinds[listed] = Kind.RELATED
             run = []
+        seen_prose = seen_prose or any(
+            kinds[index] is Kind.TEXT and len(lines[index].split()) >= _MIN_PROSE_WORDS for index in block
+        )

@@ -34,6 +34,8 @@ _MAX_WORDS = 40
 _MIN_AFFINITY = 0.3
 # A group whose signature holds this share of a larger group's signature is part of the same site.
 _TWIN_OVERLAP = 0.8
+# Lines added to every signature's size when measuring a page against it.
+_SIGNATURE_PRIOR = 2
 # How much a tenfold larger group is preferred over one the page matches a little better.
 _SIZE_PREFERENCE = 0.1
 # Lines on at least this share of a group's pages say which site the group is, when a page is matched.
@@ -77,10 +79,11 @@ class Site:
         """Share of this site's signature (the lines on most of its pages) that a page holds.
 
         Measured on the site's lines, not the page's, so that a long page or a few lines shared by the pages
-        of one story do not outweigh a whole menu and footer.
+        of one story do not outweigh a whole menu and footer; a signature of a line or two proves little, so
+        every signature counts a few lines more than it has.
         """
         signature = self.signature()
-        return len(signature & keys) / len(signature) if signature else 0.0
+        return len(signature & keys) / (len(signature) + _SIGNATURE_PRIOR)
 
     def signature(self) -> frozenset[str]:
         if self._signature_pages != self.pages:

@@ -38,6 +38,10 @@ _HEADLINE_CANDIDATES = 8
 _MIN_HEADLINE_CHARS = 20
 _MAX_HEADLINE_CHARS = 150
 _MIN_HEADLINE_WORDS = 3
+# A line of text this long is a paragraph of the article.
+_MIN_PARAGRAPH_WORDS = 12
+# Short labels set around a line that make it part of a menu.
+_MENU_LABELS = 2
 # A file name tells the headline only when it spells a few words of it ("explosion-port-beyrouth.txt").
 _MIN_SLUG_WORDS = 3
 _SLUG_SEPARATORS = re.compile(r"[-_+.]+")
@@ -60,6 +64,7 @@ class HeadlineWeights:
     lower_case: float = 2.0
     capitals: float = 1.0
     introduces: float = 1.0
+    among_labels: float = 1.5
     article_words: float = 1.5
     slug: float = 3.0
 
@@ -130,16 +135,24 @@ def parse_page(
 
 
 def _title_index(lines: list[str], kinds: list[Kind], path: str, weights: HeadlineWeights) -> int | None:
-    """The best-scored of the first lines of text (see `_headline_score`), else the first non-blank line."""
+    """The best-scored of the first lines of text (see `_headline_score`), else the first non-blank line.
+
+    Lines of one or two words (menu items, section labels) are candidates only when there is nothing else.
+    """
     text = [i for i, kind in enumerate(kinds) if kind is Kind.TEXT]
     if not text:
         return next((i for i, line in enumerate(lines) if line), None)
-    article_words = Counter(word for i in text for word in set(_content_words(lines[i])))
+    # A headline heads some text: the last line of text is a candidate only on a page of one line.
+    heads = text[:-1] or text
+    candidates = [i for i in heads if len(_WORDS.findall(lines[i])) >= _MIN_HEADLINE_WORDS] or heads
+    # The article's words, counted in its paragraphs: a site name repeated in bylines and labels is not one.
+    article_words = Counter(
+        word for i in text if len(lines[i].split()) >= _MIN_PARAGRAPH_WORDS for word in set(_content_words(lines[i]))
+    )
     slug = set(_content_words(_SLUG_SEPARATORS.sub(" ", PurePath(path).stem)))
     scored = [
         (_headline_score(lines, kinds, index, article_words, slug, weights) - weights.rank * rank, -rank, index)
-        # A headline heads some text: the last line of text is a candidate only on a page of one line.
-        for rank, index in enumerate(text[: min(_HEADLINE_CANDIDATES, max(1, len(text) - 1))])
+        for rank, index in enumerate(candidates[:_HEADLINE_CANDIDATES])
     ]
     return max(scored)[2]
 
@@ -155,7 +168,7 @@ def _headline_score(
     """How much a line of text looks like this page's headline; each clue adds or takes away a little."""
     line = lines[index]
     score = weights.length if _MIN_HEADLINE_CHARS <= len(line) <= _MAX_HEADLINE_CHARS else -weights.length
-    if len(line.split()) < _MIN_HEADLINE_WORDS:
+    if len(_WORDS.findall(line)) < _MIN_HEADLINE_WORDS:
         score -= weights.few_words
     if line.endswith(".") and not line.endswith(".."):
         score -= weights.full_stop
@@ -165,28 +178,44 @@ def _headline_score(
         score -= weights.capitals
     if _introduces(lines, kinds, index):
         score += weights.introduces
+    if _among_labels(lines, kinds, index):
+        score -= weights.among_labels
     words = _content_words(line)
     if words:
         # Words the article repeats elsewhere: its own text, not the headline of a listed story.
-        score += weights.article_words * sum(article_words[word] > 1 for word in words) / len(words)
+        own = len(line.split()) >= _MIN_PARAGRAPH_WORDS
+        score += weights.article_words * sum(article_words[word] > own for word in words) / len(words)
         if len(slug) >= _MIN_SLUG_WORDS:
             score += weights.slug * len(slug.intersection(words)) / len(slug)
     return score
 
 
 def _introduces(lines: list[str], kinds: list[Kind], index: int) -> bool:
-    """Whether the line is followed by a dateline, a byline or a longer sentence: what follows a headline."""
+    """Whether a dateline or byline follows the line (directly or under one more line), or a longer
+    sentence does: what follows a headline."""
     following = _next_index(kinds, index)
     if following is None:
         return False
-    if kinds[following] in (Kind.DATE, Kind.CREDIT):
+    after = _next_index(kinds, following)
+    if Kind.DATE in (kinds[following], after is not None and kinds[after]) or kinds[following] is Kind.CREDIT:
         return True
-    after = lines[following]
     return (
         kinds[following] is Kind.TEXT
-        and len(after) > len(lines[index])
-        and _FINAL_PUNCTUATION.search(after) is not None
+        and len(lines[following]) > len(lines[index])
+        and _FINAL_PUNCTUATION.search(lines[following]) is not None
     )
+
+
+def _among_labels(lines: list[str], kinds: list[Kind], index: int) -> bool:
+    """Whether the line is set with short labels around it, as a site name heads its menu."""
+    neighbours = []
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(kinds) and kinds[other] is not Kind.BLANK:
+            neighbours.append(other)
+            other += step
+    labels = [i for i in neighbours if kinds[i] is Kind.TEXT and len(_WORDS.findall(lines[i])) < _MIN_HEADLINE_WORDS]
+    return len(labels) >= _MENU_LABELS
 
 
 def _content_words(text: str) -> list[str]:
