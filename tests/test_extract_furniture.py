@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from seekwire.extract import Furniture, learn_furniture, parse_page
-from seekwire.extract.furniture import line_key
+from seekwire.extract.furniture import line_key, page_keys
 
 STORIES = [
     ("Les marais salants retrouvent leurs sauniers", "Les sauniers reviennent sur les marais salants de la côte.",
@@ -25,6 +25,7 @@ STORIES = [
     ("Les bibliothèques ouvrent le dimanche", "Les bibliothèques de la ville ouvrent désormais le dimanche.",
      "À partir du mois prochain, les trois bibliothèques de la ville ouvriront le dimanche après-midi."),
 ]
+DISCLAIMER = "Les articles de la Gazette sont réservés à ses lecteurs et ne peuvent être repris sans accord."
 RELATED = [
     "Un phare centenaire ouvre ses portes au public",
     "Les ostréiculteurs inquiets pour la saison",
@@ -63,6 +64,8 @@ def gazette_page(number: int) -> str:
         "La Gazette des Marais, le journal des côtes et des îles",
         "Rédaction et abonnements au bureau du port",
         "Tous nos titres reproduits avec l'accord des auteurs",
+        "",
+        DISCLAIMER,
     ])
 
 
@@ -109,7 +112,8 @@ def test_invented_site_read_with_its_learned_furniture():
         assert (article.title, article.lede) == (title, lede)
         assert article.body.split("\n\n")[0] == text
         assert len(article.body.split("\n\n")) == 2
-        for furniture_line in ("Gazette", "Temps de lecture", "réactions", "Nos dossiers", "Tous nos titres"):
+        for furniture_line in ("Gazette", "Temps de lecture", "réactions", "Nos dossiers", "Tous nos titres",
+                               DISCLAIMER):
             assert furniture_line not in article.body
         assert not any(headline in article.body for headline in RELATED)
 
@@ -139,7 +143,7 @@ def test_counts_round_trip_through_json_and_forget_removed_pages():
     restored = Furniture.from_json(json.loads(json.dumps(furniture.to_json())))
     assert restored == furniture
     for page in pages[:3]:
-        restored.remove(page)
+        restored.remove(page_keys(page))
     assert [site.pages for site in restored.sites] == [3]
     assert "Nos dossiers" not in restored
     assert Furniture.from_json({"format": -1}) == Furniture()
@@ -149,7 +153,7 @@ def test_incremental_counting_matches_learning_at_once():
     pages = [gazette_page(n) for n in range(6)] + [bulletin_page(n) for n in range(6)]
     one_by_one = Furniture()
     for page in pages:
-        one_by_one.add(page)
+        one_by_one.add(page_keys(page))
     assert one_by_one == learn_furniture(pages)
 
 

@@ -110,9 +110,8 @@ class Furniture:
         # Of sites the page matches about as well, the larger: a few pages alike are not a site of their own.
         return max(matched, key=lambda found: found[0] + _SIZE_PREFERENCE * math.log10(found[1].pages))[1]
 
-    def add(self, text: str) -> None:
-        """Count one page, in the site it matches or as the first page of a new one."""
-        keys = page_keys(text)
+    def add(self, keys: set[str]) -> None:
+        """Count one page (its `page_keys`), in the site it matches or as the first page of a new one."""
         site = self.site_of(keys)
         if site is None:
             site = Site()
@@ -137,9 +136,8 @@ class Furniture:
                 self.sites.remove(smaller)
                 return
 
-    def remove(self, text: str) -> None:
-        """Forget one page counted before (a deleted or changed file)."""
-        keys = page_keys(text)
+    def remove(self, keys: set[str]) -> None:
+        """Forget one page counted before (a deleted or changed file), given by its `page_keys`."""
         site = self.site_of(keys)
         if site is None:
             return
@@ -153,7 +151,16 @@ class Furniture:
 
     def for_page(self, text: str) -> PageFurniture:
         """The furniture that applies to one page: its site's recurring lines."""
-        return PageFurniture(self.site_of(page_keys(text)), self.min_share)
+        return self.for_keys(page_keys(text))
+
+    def for_keys(self, keys: set[str]) -> PageFurniture:
+        return PageFurniture(self.site_of(keys), self.min_share)
+
+    def reading(self, keys: set[str]) -> str:
+        """A digest of which of a page's lines are furniture: when it changes, the page reads differently."""
+        furniture = self.for_keys(keys)
+        marked = "".join(sorted(key for key in keys if furniture.holds(key)))
+        return hashlib.blake2b(marked.encode("ascii"), digest_size=8).hexdigest()
 
     def __contains__(self, line: str) -> bool:
         """True when the line is furniture on some site."""
@@ -185,13 +192,16 @@ class PageFurniture:
     min_share: float = MIN_SHARE
 
     def __contains__(self, line: str) -> bool:
+        return self.holds(line_key(line))
+
+    def holds(self, key: str) -> bool:
         site = self.site
-        return site is not None and site.lines[line_key(line)] >= site.threshold(self.min_share)
+        return site is not None and site.lines[key] >= site.threshold(self.min_share)
 
 
 def learn_furniture(texts: Iterable[str], *, min_share: float = MIN_SHARE) -> Furniture:
     """Count the lines of a collection of pages, grouped by site."""
     furniture = Furniture(min_share=min_share)
     for text in texts:
-        furniture.add(text)
+        furniture.add(page_keys(text))
     return furniture

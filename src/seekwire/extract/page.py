@@ -106,7 +106,25 @@ def parse_page(
     the headline.
     """
     lines = [line.strip() for line in text.split("\n")]
-    kinds = classify_lines(lines, furniture.for_page(text) if furniture is not None else frozenset())
+    if furniture is not None:
+        article = _segment(lines, classify_lines(lines, furniture.for_page(text)), doc_id, path, mtime, today,
+                           headline)
+        if article.body:
+            return article
+        # Learned furniture never empties a page: one of several copies of a story repeats every line.
+    return _segment(lines, classify_lines(lines), doc_id, path, mtime, today, headline)
+
+
+def _segment(
+    lines: list[str],
+    kinds: list[Kind],
+    doc_id: str,
+    path: str,
+    mtime: float | None,
+    today: dt.date | None,
+    headline: HeadlineWeights,
+) -> Article:
+    """The article of a page whose lines have their kinds."""
     title_index = _title_index(lines, kinds, path, headline)
     title = lines[title_index] if title_index is not None else ""
     start = -1 if title_index is None else title_index
