@@ -4,7 +4,9 @@ A run compares every input file with the manifest of the last run (size and mtim
 the bytes), re-reads only what changed, deletes the documents of files that disappeared from an indexed
 directory, and commits once. Articles stream from reading through extraction (and entity recognition, which
 runs in worker processes) into segment builders (see `segments`; two worker processes for a large input), so
-memory does not grow with the size of the corpus.
+memory does not grow with the size of the corpus. Pages are read with the site furniture learned from the
+whole collection (see `sitefurniture`): a run first counts the pages it reads, then also re-reads the indexed
+pages whose reading the new counts change.
 
 Each run works in a generation of its own (see `storage`) and publishes it only after the Whoosh commit and
 the manifest are both on disk: whenever a run stops, the index is the one the last finished run left.
@@ -22,9 +24,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from seekwire import storage
+from seekwire import sitefurniture, storage
 from seekwire.article import Article
 from seekwire.errors import NoIndexError
+from seekwire.extract.furniture import Furniture
 from seekwire.reading import (
     NotText,
     Source,
@@ -118,6 +121,7 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
     deletes only from the segments committed before it, and one searcher serves every deletion.
     """
     plan = _plan(manifest, sources, roots, report)
+    learned = _learn_furniture(generation, manifest, plan, report)
     with guard:
         writer = BuiltSegmentsWriter(ix, limitmb=WRITER_MEMORY_MB)
     builder = _builder(generation, ix.schema, plan, entities)
@@ -126,7 +130,7 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
             report.removed += len(manifest.pop(key)["ids"])
         keys: deque[str] = deque()
         replaced: list[str] = []
-        articles = _read(plan, manifest, report, keys, replaced, progress)
+        articles = _read(plan, manifest, report, keys, replaced, progress, learned.furniture)
         if entities:
             from seekwire.extract.entities import EntityRecognizer
 
@@ -148,10 +152,35 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
     if not (report.changed or plan.to_read):
         writer.cancel()
         return False
+    for source, _ in plan.to_read:
+        learned.read_with(source.key)
     with guard:
         writer.commit()
         storage.save_manifest(generation, manifest)
+        sitefurniture.save(generation, learned)
     return True
+
+
+def _learn_furniture(generation: Path, manifest: dict[str, dict], plan: _Plan,
+                     report: IndexReport) -> sitefurniture.LearnedFurniture:
+    """Count this run's pages into the furniture learned from the collection, and add to the plan the pages
+    already indexed that the new counts make read differently (their bytes unchanged)."""
+    learned = sitefurniture.load(generation)
+    gone = set(plan.removed_sources)
+    indexed = [Source(key, entry["shown"]) for key, entry in manifest.items() if key not in gone]
+    stale = sitefurniture.learn(learned, [source for source, _ in plan.to_read], indexed)
+    for key in stale:
+        entry = manifest.get(key)
+        try:
+            stat = os.stat(key)
+        except OSError:
+            continue  # gone since the walk: the next run removes it
+        if entry is None:
+            continue
+        report.unchanged -= len(entry["ids"])
+        entry["digest"] = None  # read again, though the bytes are those indexed
+        plan.to_read.append((Source(key, entry["shown"]), stat))
+    return learned
 
 
 def _builder(generation: Path, schema, plan: _Plan, entities: bool) -> SegmentBuilder | ParallelBuilder:
@@ -185,7 +214,7 @@ def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], re
 
 
 def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deque[str], replaced: list[str],
-          progress: Progress | None) -> Iterator[Article]:
+          progress: Progress | None, furniture: Furniture) -> Iterator[Article]:
     """Read the changed files, yielding their articles in order and appending each one's file to `keys`
     and each file read again to `replaced`; keeps the manifest and the counts in step."""
     owners = {doc_id: key for key, entry in manifest.items() for doc_id in entry["ids"]}
@@ -202,12 +231,12 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deq
             report.skipped.append(Skip(source.shown, str(error)))
             continue
         with handle:
-            yield from _read_file(source, stat, handle, manifest, owners, report, keys, replaced)
+            yield from _read_file(source, stat, handle, manifest, owners, report, keys, replaced, furniture)
 
 
 def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict],
                owners: dict[str, str], report: IndexReport, keys: deque[str],
-               replaced: list[str]) -> Iterator[Article]:
+               replaced: list[str], furniture: Furniture) -> Iterator[Article]:
     """Read one changed file unless its bytes are those already indexed.
 
     `stat` was taken before the file was opened: if the file changes while it is read, the manifest holds the
@@ -229,7 +258,7 @@ def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str,
     replaced.append(source.key)
     ids: list[str] = []
     try:
-        for article in _articles(source, handle, stat, report):
+        for article in _articles(source, handle, stat, report, furniture):
             article.id = _unique_id(article.id, source.key, owners)
             if article.id in ids:
                 report.skipped.append(Skip(f"{source.shown}", f"duplicate id {article.id!r}"))
@@ -255,8 +284,12 @@ def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str,
         manifest.pop(source.key, None)
 
 
-def _articles(source: Source, handle, stat: os.stat_result, report: IndexReport) -> Iterator[Article]:
-    items = read_jsonl(source, handle) if source.is_jsonl else read_page_file(source, handle, stat.st_mtime)
+def _articles(source: Source, handle, stat: os.stat_result, report: IndexReport,
+              furniture: Furniture) -> Iterator[Article]:
+    if source.is_jsonl:
+        items = read_jsonl(source, handle)
+    else:
+        items = read_page_file(source, handle, stat.st_mtime, furniture)
     for item in items:
         if isinstance(item, Skip):
             report.skipped.append(item)

@@ -286,6 +286,11 @@ def save_manifest(generation: Path, manifest: dict[str, dict]) -> None:
     _write_json(generation / MANIFEST, manifest)
 
 
+def save_json(generation: Path, name: str, value: object) -> None:
+    """Write another file of a generation (what it learned from its pages) the way the manifest is written."""
+    _write_json(generation / name, value)
+
+
 def _write_json(path: Path, value: object) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     with open(temporary, "w", encoding="utf-8") as handle:
