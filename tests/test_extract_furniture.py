@@ -208,3 +208,22 @@ def test_headline_lists_teasers_captions_and_tags_are_not_text():
     ])
     article = parse_page(page, doc_id="b", path="b.txt")
     assert article.body == "\n\n".join(body)
+
+
+def test_signatures_and_photographer_credits_are_not_text_but_bracketed_names_in_headlines_are():
+    page = "\n\n".join([
+        "Le départ surprise du directeur (Jean Valmont)",
+        "Claire MOREAU.",
+        "Publié le 03/06/2021 à 13h00",
+        "La façade du siège, le 2 juin. (Paul Lenoir pour Le Quotidien)",
+        "Le directeur de l'usine a annoncé son départ mardi, après dix ans à la tête du site.",
+        "Son successeur sera nommé avant l'été, a précisé la direction du groupe. (AFP)",
+    ])
+    article = parse_page(page, doc_id="s", path="s.txt")
+    assert article.title == "Le départ surprise du directeur (Jean Valmont)"
+    assert article.lede is None
+    assert article.body == (
+        "Le directeur de l'usine a annoncé son départ mardi, après dix ans à la tête du site.\n\n"
+        "Son successeur sera nommé avant l'été, a précisé la direction du groupe."
+    )
+    assert article.agencies == ["AFP"]

@@ -17,7 +17,7 @@ import re
 from collections.abc import Container
 from enum import Enum
 
-from seekwire.extract.agencies import agencies_in, is_credit_line
+from seekwire.extract.agencies import agencies_in, is_credit_line, split_closing_tag
 from seekwire.extract.dates import find_mentions
 
 
@@ -43,8 +43,10 @@ _LINK = re.compile(
     r"|(?:à |a )?lire\s*(?::|$)|(?-i:(?:LIRE|Lire|À LIRE|A LIRE)\s+(?=[A-ZÀ-Ý«\"“])))",
     re.IGNORECASE,
 )
-# A byline: "Par Prénom Nom", "par Prénom Nom, correspondant à ...", "Par Le Site avec AFP".
+# A byline: "Par Prénom Nom", "par Prénom Nom, correspondant à ...", "Par Le Site avec AFP", or a signature
+# alone, "Prénom NOM.".
 _BYLINE = re.compile(r"^(?i:par)\s+(?:[A-ZÀ-Ý]|l[ae]s?\s|l')")
+_SIGNATURE = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)? [A-ZÀ-Ý][A-ZÀ-Ý' -]+\.?$")
 _MAX_BYLINE_WORDS = 12
 _RELATED_HEADING = re.compile(
     r"^(?:articles? (?:similaires|liés|connexes)|sur le même sujet|(?:à |a )?lire aussi|voir aussi"
@@ -53,7 +55,7 @@ _RELATED_HEADING = re.compile(
     re.IGNORECASE,
 )
 _WIDGET = re.compile(
-    r"^(?:•|partager|partagez|envoyer|copier le lien|imprimer|tweeter|accepter|refuser|paramétrer|publicité"
+    r"^(?:•|partager|partagez|envoyer|copier le lien|imprimer|tweeter|accepter|refuser|paramétrer|publicité\s*$"
     r"|s'abonner|abonnez-vous|suivez-nous|newsletter|en savoir plus|réagir|commentaires?\b|votre pseudo"
     r"|vos réactions|ajouter un commentaire|fermer\b)",
     re.IGNORECASE,
@@ -83,9 +85,8 @@ _PHOTO_CREDIT = re.compile(
 )
 # A caption that carries its own photo credit at the end: "... (Photo: Nom / AFP)", "... (Nom/AFP)",
 # "... | NOM / AFP", "... © Nom/AFP".
-_TRAILING_CREDIT = re.compile(
-    r"(?:\((?P<paren>[^()]{2,60}/[^()]{2,40}|(?i:photos?|crédits?)\s*:[^()]{2,80})\)|\s[|©]\s*(?P<bar>[^|©]{2,60}))$"
-)
+_TRAILING_CREDIT = re.compile(r"(?:\((?P<paren>[^()]{2,80})\)|\s[|©]\s*(?P<bar>[^|©]{2,60}))$")
+_CREDIT_LINKS = {"pour", "via", "de", "du", "des", "et", "avec"}
 _MENU_SEPARATOR = re.compile(r"[|·•]")
 _LABELLED_ITEMS = re.compile(r"^[^\W\d][^:|·•\d]{1,29}:\s*(?P<items>.*[|·•].*)$")
 _BREADCRUMB = re.compile(r">>|\s>\s|^vous êtes ici\b", re.IGNORECASE)
@@ -160,7 +161,9 @@ def _classify(line: str, furniture: Container[str]) -> Kind:
         return Kind.DATE
     if _PHOTO_CREDIT.match(line) or is_credit_line(line) or line.startswith("©") or _has_trailing_credit(line):
         return Kind.CREDIT
-    if _BYLINE.match(line) and len(line.split()) <= _MAX_BYLINE_WORDS and not line.endswith("."):
+    if _BYLINE.match(line) and len(line.split()) <= _MAX_BYLINE_WORDS and not line.endswith(".") or (
+        _SIGNATURE.match(line)
+    ):
         return Kind.CREDIT
     if line in furniture:
         return Kind.FURNITURE
@@ -173,7 +176,19 @@ def _has_trailing_credit(line: str) -> bool:
     if match is None:
         return False
     credit = match.group("paren") or match.group("bar")
-    return bool(agencies_in(credit)) or credit.isupper() or "©" in match.group(0) or ":" in credit
+    if split_closing_tag(line)[1]:
+        return False  # "... (AFP)", "... (Xinhua/Nom)": an agency's closing tag on a paragraph of the article
+    if match.group("paren") is None:
+        return bool(agencies_in(credit)) or credit.isupper() or "©" in match.group(0)
+    caption = line[: match.start()].rstrip()
+    return bool(agencies_in(credit)) or ":" in credit or caption.endswith(".") and _is_photographer(credit)
+
+
+def _is_photographer(credit: str) -> bool:
+    """A bracketed credit naming a photographer and who they work for: "(Nom Prénom. Studio)", "(Nom pour X)"."""
+    words = credit.replace("/", " ").replace(".", " ").split()
+    names = [word for word in words if word[0].isupper()]
+    return len(names) >= 2 and all(word[0].isupper() or word in _CREDIT_LINKS for word in words)
 
 
 def _is_menu(line: str) -> bool:
@@ -251,7 +266,7 @@ def is_headline_shaped(line: str) -> bool:
     """A line that reads like a headline: a few words, no final full stop."""
     if not _MIN_LISTED_HEADLINE_WORDS <= len(line.split()) <= _MAX_HEADLINE_WORDS:
         return False
-    return line.endswith("...") or not line.endswith((".", ":", ",", ";"))
+    return not line.rstrip("\"»”’)' ").endswith((".", ":", ",", ";", "…"))
 
 
 def _mark_headline_lists(lines: list[str], kinds: list[Kind]) -> None:

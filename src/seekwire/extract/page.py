@@ -40,6 +40,8 @@ _MAX_HEADLINE_CHARS = 150
 _MIN_HEADLINE_WORDS = 3
 # A line of text this long is a paragraph of the article.
 _MIN_PARAGRAPH_WORDS = 12
+# A standfirst is a sentence of at least this many words.
+_MIN_STANDFIRST_WORDS = 4
 # Short labels set around a line that make it part of a menu.
 _MENU_LABELS = 2
 # A file name tells the headline only when it spells a few words of it ("explosion-port-beyrouth.txt").
@@ -253,7 +255,7 @@ def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: lis
     if (
         after_title is not None
         and kinds[after_title] is Kind.DATE
-        and _next_kind(kinds, after_title) is Kind.DATE
+        and _kind_past_labels(lines, kinds, after_title) is Kind.DATE
         and not any(m.complete for m in find_mentions(lines[after_title]))
     ):
         return after_title  # a day and month set above the full dateline, as a standfirst
@@ -261,10 +263,21 @@ def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: lis
     between = [kinds[i] for i in range(title + 1, first) if kinds[i] is not Kind.BLANK]
     if between:
         return None
-    following = _next_kind(kinds, first)
+    if len(_WORDS.findall(lines[first])) < _MIN_STANDFIRST_WORDS:
+        return None  # a name or a label under the headline, not a sentence
+    # An author's name or the site's under the standfirst ("Prénom Nom", "Journaliste au ...") is a label.
+    following = _kind_past_labels(lines, kinds, first)
     if following in _AFTER_STANDFIRST and len(text_after) > 1:
         return first
     return None
+
+
+def _kind_past_labels(lines: list[str], kinds: list[Kind], index: int) -> Kind | None:
+    """The kind of the next line after `index` that is not blank nor a short label."""
+    following = _next_index(kinds, index)
+    while following is not None and kinds[following] is Kind.TEXT and _is_label(lines[following]):
+        following = _next_index(kinds, following)
+    return kinds[following] if following is not None else None
 
 
 _AFTER_STANDFIRST = (
