@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 # A group needs this many pages before any of its lines counts as furniture.
 MIN_PAGES = 4
 # Share of a group's pages a line must appear on to be furniture.
-MIN_SHARE = 0.2
+MIN_SHARE = 0.1
 # Lines longer than this are prose on any site: never counted (see `boilerplate._MAX_FURNITURE_WORDS`).
 _MAX_WORDS = 40
 # A page joins the group when it holds at least this share of the lines found on most of the group's pages.

@@ -59,7 +59,7 @@ class HeadlineWeights:
     scores each layout with the setting fitted on the other seven.
     """
 
-    rank: float = 0.4
+    rank: float = 0.8
     length: float = 1.0
     few_words: float = 2.0
     full_stop: float = 3.0
@@ -170,10 +170,12 @@ def _title_index(lines: list[str], kinds: list[Kind], path: str, weights: Headli
         word for i in text if len(lines[i].split()) >= _MIN_PARAGRAPH_WORDS for word in set(_content_words(lines[i]))
     )
     slug = set(_content_words(_SLUG_SEPARATORS.sub(" ", PurePath(path).stem)))
-    scored = [
-        (_headline_score(lines, kinds, index, article_words, slug, weights) - weights.rank * rank, -rank, index)
-        for rank, index in enumerate(candidates[:_HEADLINE_CANDIDATES])
-    ]
+    scored = []
+    rank = 0  # how many lines of a headline's length come before: short labels do not push it down
+    for position, index in enumerate(candidates[:_HEADLINE_CANDIDATES]):
+        score = _headline_score(lines, kinds, index, article_words, slug, weights) - weights.rank * rank
+        scored.append((score, -position, index))
+        rank += len(lines[index]) >= _MIN_HEADLINE_CHARS
     return max(scored)[2]
 
 
