@@ -51,7 +51,7 @@ class Setting:
     """The fitted parts of page understanding: the furniture share and the headline weights."""
 
     furniture_share: float = Furniture().min_share
-    headline: HeadlineWeights = HeadlineWeights()
+    headline: HeadlineWeights = field(default_factory=HeadlineWeights)
 
     def label(self) -> str:
         return f"share={self.furniture_share} rank={self.headline.rank} words={self.headline.article_words}"

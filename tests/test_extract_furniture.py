@@ -71,7 +71,7 @@ def gazette_page(number: int) -> str:
 
 def bulletin_page(number: int) -> str:
     """A page of a second invented site with another layout, in the same folder."""
-    title, lede, text = STORIES[number]
+    title, _, text = STORIES[number]
     return "\n".join([
         "LE BULLETIN DU BOCAGE",
         "Vie locale · Agenda · Sports · Annonces",
@@ -158,7 +158,7 @@ def test_incremental_counting_matches_learning_at_once():
 
 
 def test_headline_chosen_over_site_name_section_and_town_lines():
-    page = "\n\n".join([
+    paragraphs = [
         "Le Courrier des Vallées",
         "Faits divers",
         "Saint-Jean-des-Prés",
@@ -166,18 +166,20 @@ def test_headline_chosen_over_site_name_section_and_town_lines():
         "Par Claire Dumas",
         "Un randonneur égaré depuis samedi a été retrouvé sain et sauf par les secours en montagne.",
         "Le randonneur souffrait d'une légère hypothermie selon les secours.",
-    ])
+    ]
+    page = "\n\n".join(paragraphs)
     article = parse_page(page, doc_id="r", path="r.txt")
     assert article.title == "Un randonneur secouru après deux nuits en montagne"
     assert "Saint-Jean" not in article.body and "Claire Dumas" not in article.body
 
 
 def test_file_name_slug_is_evidence_for_the_headline():
-    page = "\n\n".join([
+    paragraphs = [
         "Nouvelle saison au théâtre municipal",
         "La mairie annonce la fermeture du pont suspendu",
         "Travaux tout l'été.",
-    ])
+    ]
+    page = "\n\n".join(paragraphs)
     plain = parse_page(page, doc_id="p", path="p.txt")
     slugged = parse_page(page, doc_id="p", path="mairie-fermeture-pont-suspendu.txt")
     assert plain.title == "Nouvelle saison au théâtre municipal"
@@ -189,7 +191,7 @@ def test_headline_lists_teasers_captions_and_tags_are_not_text():
         "Le conseil régional a adopté jeudi un budget en hausse de quatre pour cent pour l'année prochaine.",
         "La majorité a salué un budget tourné vers les transports, l'opposition a voté contre le texte.",
     ]
-    page = "\n".join([
+    page_lines = [
         "Le budget régional adopté en hausse",
         "",
         "Une vue de l'hémicycle régional. (Photo : Paul Martin / Agence Régionale)",
@@ -205,20 +207,22 @@ def test_headline_lists_teasers_captions_and_tags_are_not_text():
         "Un nouveau président pour le comité du tourisme",
         "",
         "Mots-clés : Région · Budget · Conseil régional",
-    ])
+    ]
+    page = "\n".join(page_lines)
     article = parse_page(page, doc_id="b", path="b.txt")
     assert article.body == "\n\n".join(body)
 
 
 def test_signatures_and_photographer_credits_are_not_text_but_bracketed_names_in_headlines_are():
-    page = "\n\n".join([
+    paragraphs = [
         "Le départ surprise du directeur (Jean Valmont)",
         "Claire MOREAU.",
         "Publié le 03/06/2021 à 13h00",
         "La façade du siège, le 2 juin. (Paul Lenoir pour Le Quotidien)",
         "Le directeur de l'usine a annoncé son départ mardi, après dix ans à la tête du site.",
         "Son successeur sera nommé avant l'été, a précisé la direction du groupe. (AFP)",
-    ])
+    ]
+    page = "\n\n".join(paragraphs)
     article = parse_page(page, doc_id="s", path="s.txt")
     assert article.title == "Le départ surprise du directeur (Jean Valmont)"
     assert article.lede is None

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_extract_furniture import DISCLAIMER, STORIES, gazette_page
-
 from seekwire import Searcher, index_paths
 from seekwire.sitefurniture import FURNITURE
 from seekwire.storage import current_generation
+from test_extract_furniture import DISCLAIMER, STORIES, gazette_page
 
 
 def write_pages(folder: Path, numbers: range) -> None:

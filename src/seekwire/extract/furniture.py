@@ -6,9 +6,10 @@ it). So the pages of a collection are grouped by site — greedily, a page joini
 it shares, since a folder may mix sites and a site may span folders — and in each group every line is counted
 once per page, after normalisation (case, spacing and digits masked: "Lecture 3 min" and "Lecture 5 min",
 "© Site 2019" and "© Site 2020" are one line). Month and weekday names stay: a date line is recognised by its
-shape anyway, and a sentence giving the day ("... lundi 7 novembre.") belongs to its article. A line found on a large share of its
-group's pages is furniture, whatever its words. A group of a handful of pages teaches nothing: below
-`MIN_PAGES` nothing is furniture, and the page-level signals in `page` and `boilerplate` carry it alone.
+shape anyway, and a sentence giving the day ("... lundi 7 novembre.") belongs to its article. A line found on
+a large share of its group's pages is furniture, whatever its words. A group of a handful of pages teaches
+nothing: below `MIN_PAGES` nothing is furniture, and the page-level signals in `page` and `boilerplate` carry
+it alone.
 
 Lines are kept as short digests, so the counts of a large collection stay small enough to be saved with the
 index (`to_json` / `from_json`) and updated page by page by an incremental run (`add`, `remove`).
@@ -137,7 +138,8 @@ class Furniture:
                 return
 
     def remove(self, keys: set[str]) -> None:
-        """Forget one page counted before (a deleted or changed file), given by its `page_keys`."""
+        """Forget one page counted before (a deleted or changed file), given by its `page_keys`, from the
+        site it matches now (the one it was counted in unless sites have merged since)."""
         site = self.site_of(keys)
         if site is None:
             return
@@ -167,9 +169,9 @@ class Furniture:
         return any(line.strip() in PageFurniture(site, self.min_share) for site in self.sites)
 
     def to_json(self) -> dict:
+        """The counts (not the share, a setting of the code that reads them)."""
         return {
             "format": _FORMAT,
-            "min_share": self.min_share,
             "sites": [{"pages": site.pages, "lines": dict(site.lines)} for site in self.sites],
         }
 
@@ -178,10 +180,7 @@ class Furniture:
         """Counts saved by `to_json`; an unknown format gives empty counts (they are relearned)."""
         if data.get("format") != _FORMAT:
             return cls()
-        return cls(
-            sites=[Site(site["pages"], Counter(site["lines"])) for site in data["sites"]],
-            min_share=data.get("min_share", MIN_SHARE),
-        )
+        return cls(sites=[Site(site["pages"], Counter(site["lines"])) for site in data["sites"]])
 
 
 @dataclass(frozen=True)
