@@ -231,3 +231,42 @@ def test_signatures_and_photographer_credits_are_not_text_but_bracketed_names_in
         "Son successeur sera nommé avant l'été, a précisé la direction du groupe."
     )
     assert article.agencies == ["AFP"]
+
+
+def test_signup_boxes_share_buttons_footer_blocks_and_labelled_teasers_without_learning():
+    text = [
+        "Les pêcheurs de la baie ont obtenu mardi un report de la fermeture de la pêche à la coquille.",
+        "La préfecture a accepté de repousser la date de deux semaines, a indiqué le comité des pêches.",
+    ]
+    page_lines = [
+        "Les pêcheurs obtiennent un report de la fermeture",
+        "",
+        "Le port au petit matin. (Capture d'écran)",
+        "",
+        text[0],
+        "",
+        "Facebook",
+        "WhatsApp",
+        "",
+        text[1],
+        "",
+        "En continu",
+        "08:15 Un chalutier en difficulté au large du cap",
+        "07:50 La criée ouvre un nouveau hangar",
+        "",
+        "Réservé",
+        "Les îles manquent de médecins cet été",
+        "",
+        "La lettre du Littoral",
+        "Chaque soir, les nouvelles de la côte et des ports, dans votre boîte.",
+        "Votre adresse e-mail",
+        "Je m'inscris",
+        "",
+        "Le Littoral",
+        "Qui sommes-nous ?",
+        "Mentions légales",
+    ]
+    page = "\n".join(page_lines)
+    article = parse_page(page, doc_id="l", path="l.txt")
+    assert article.title == "Les pêcheurs obtiennent un report de la fermeture"
+    assert article.body == "\n\n".join(text)

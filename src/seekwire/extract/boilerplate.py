@@ -60,6 +60,13 @@ _WIDGET = re.compile(
     r"|vos réactions|ajouter un commentaire|fermer\b)",
     re.IGNORECASE,
 )
+# Sign-up prompts and share buttons, anywhere in a short line: "La newsletter de ...", "Abonnez-vous pour lire ...".
+_SIGNUP = re.compile(
+    r"\bnewsletter\b|\badresse (?:e-?mail|électronique)\b|\bje m'(?:inscris|abonne)\b|\babonnez-vous\b"
+    r"|^(?:facebook|twitter|whatsapp|linkedin|messenger|pinterest|instagram|mail|e-?mail)\s*,?$",
+    re.IGNORECASE,
+)
+_MAX_SIGNUP_WORDS = 15
 # Reading times and counters: "Temps de lecture : 3 min", "Lecture 2 min", "56 partages", "12 réactions".
 _COUNTER = re.compile(
     r"^(?:(?:temps de )?lecture\s*:?\s*\d+\s*min\w*\.?|\d+\s+(?:partages?|réactions?|commentaires?|vues?))$",
@@ -86,6 +93,7 @@ _PHOTO_CREDIT = re.compile(
 # A caption that carries its own photo credit at the end: "... (Photo: Nom / AFP)", "... (Nom/AFP)",
 # "... | NOM / AFP", "... © Nom/AFP".
 _TRAILING_CREDIT = re.compile(r"(?:\((?P<paren>[^()]{2,80})\)|\s[|©]\s*(?P<bar>[^|©]{2,60}))$")
+_BRACKETED_CREDIT = re.compile(r"^(?:capture d'écran|dr|droits réservés|photo d'archives?)$", re.IGNORECASE)
 _CREDIT_LINKS = {"pour", "via", "de", "du", "des", "et", "avec"}
 _MENU_SEPARATOR = re.compile(r"[|·•]")
 _LABELLED_ITEMS = re.compile(r"^[^\W\d][^:|·•\d]{1,29}:\s*(?P<items>.*[|·•].*)$")
@@ -105,8 +113,8 @@ _MAX_HEADLINE_WORDS = 25
 # A text line this long is article prose, which a footer can follow.
 _MIN_PROSE_WORDS = 12
 # In a block whose lines are mostly learned furniture, a line this short is furniture too.
-_MAX_BLOCK_ITEM_WORDS = 8
-_BLOCK_FURNITURE_SHARE = 2 / 3
+_MAX_BLOCK_ITEM_WORDS = 15
+_BLOCK_FURNITURE_SHARE = 1 / 2
 # A headline in a list of other articles: a few words and at most this many, after any time stamp or bullet.
 _MIN_LISTED_HEADLINE_WORDS = 3
 _LIST_ITEM_PREFIX = re.compile(r"^(?:[•·▪►▶>*-]+\s*|(?:[01]?\d|2[0-3])[h:]\d\d\s+)")
@@ -149,6 +157,8 @@ def _classify(line: str, furniture: Container[str]) -> Kind:
         return Kind.TEXT
     if _COOKIES.search(line) or _WIDGET.match(line) or _COUNTER.match(line):
         return Kind.WIDGET
+    if len(line.split()) <= _MAX_SIGNUP_WORDS and _SIGNUP.search(line):
+        return Kind.WIDGET
     if _LINK.match(line):
         return Kind.LINK
     if _FOOTER.search(line) and not (line.startswith("©") and is_credit_line(line[1:])):
@@ -181,7 +191,11 @@ def _has_trailing_credit(line: str) -> bool:
     if match.group("paren") is None:
         return bool(agencies_in(credit)) or credit.isupper() or "©" in match.group(0)
     caption = line[: match.start()].rstrip()
-    return bool(agencies_in(credit)) or ":" in credit or caption.endswith(".") and _is_photographer(credit)
+    return (
+        bool(agencies_in(credit))
+        or ":" in credit
+        or caption.endswith(".") and (_is_photographer(credit) or _BRACKETED_CREDIT.match(credit) is not None)
+    )
 
 
 def _is_photographer(credit: str) -> bool:
@@ -227,6 +241,11 @@ def _mark_related_and_footer(lines: list[str], kinds: list[Kind]) -> None:
             kinds[index] = Kind.FOOTER if kind is Kind.TEXT else kind
         elif kind is Kind.FOOTER:
             in_footer = seen_prose
+            above = index - 1
+            while in_footer and above >= 0 and kinds[above] is not Kind.BLANK:
+                # The footer's block: the site name and links set with its legal line.
+                kinds[above] = Kind.FOOTER if kinds[above] is Kind.TEXT else kinds[above]
+                above -= 1
         elif _RELATED_HEADING.match(line):
             kinds[index] = Kind.RELATED
             in_related = True
@@ -252,9 +271,10 @@ def _blocks(kinds: list[Kind]) -> list[list[int]]:
 
 
 def _mark_furniture_blocks(lines: list[str], kinds: list[Kind]) -> None:
-    """Short text lines inside a block made mostly of learned furniture (a menu, a footer) are furniture."""
+    """Short text lines inside a block made mostly of learned furniture or widgets (a menu, a footer, a
+    newsletter box) are furniture."""
     for block in _blocks(kinds):
-        learned = sum(kinds[index] is Kind.FURNITURE for index in block)
+        learned = sum(kinds[index] in (Kind.FURNITURE, Kind.WIDGET) for index in block)
         if learned < 2 or learned < _BLOCK_FURNITURE_SHARE * len(block):
             continue
         for index in block:
@@ -269,6 +289,11 @@ def is_headline_shaped(line: str) -> bool:
     return not line.rstrip("\"»”’)' ").endswith((".", ":", ",", ";", "…"))
 
 
+def _is_short_label(line: str) -> bool:
+    """A line of a word or two without final punctuation: a heading or a label, not a sentence."""
+    return len(line.split()) < _MIN_LISTED_HEADLINE_WORDS and not line.endswith((".", "!", "?"))
+
+
 def _mark_headline_lists(lines: list[str], kinds: list[Kind]) -> None:
     """Headlines of other articles: two or more headline-shaped text lines set together, with or without a
     heading; and, once the article has begun, a headline set under a label ("Lire", "Abonnés") as a teaser."""
@@ -279,8 +304,9 @@ def _mark_headline_lists(lines: list[str], kinds: list[Kind]) -> None:
             for index in block
             if kinds[index] is Kind.TEXT and is_headline_shaped(_LIST_ITEM_PREFIX.sub("", lines[index]))
         ]
+        labels = [index for index in block if kinds[index] is Kind.TEXT and _is_short_label(lines[index])]
         labelled = seen_prose and len(block) >= 2 and all(
-            kinds[index] is not Kind.TEXT or index in shaped for index in block
+            kinds[index] is not Kind.TEXT or index in shaped or index in labels for index in block
         )
         run: list[int] = []
         for index in [*block, None]:
@@ -289,9 +315,12 @@ def _mark_headline_lists(lines: list[str], kinds: list[Kind]) -> None:
                 continue
             # A headline and the byline under it, set right above the page's dateline, are not a list.
             dated = index is not None and kinds[index] is Kind.DATE
-            if (len(run) >= 2 and not dated) or labelled:
-                for listed in run:
-                    kinds[listed] = Kind.RELATED
+            if run and (len(run) >= 2 and not dated or labelled):
+                # The list's own heading ("Fil info", "Abonnés") goes with it.
+                heading = run[0] - 1
+                listed = [heading, *run] if heading in labels else run
+                for item in listed:
+                    kinds[item] = Kind.RELATED
             run = []
         seen_prose = seen_prose or any(
             kinds[index] is Kind.TEXT and len(lines[index].split()) >= _MIN_PROSE_WORDS for index in block
