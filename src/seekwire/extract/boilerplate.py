@@ -316,7 +316,7 @@ def _mark_headline_lists(lines: list[str], kinds: list[Kind]) -> None:
             # A headline and the byline under it, set right above the page's dateline, are not a list.
             dated = index is not None and kinds[index] is Kind.DATE
             if run and (len(run) >= 2 and not dated or labelled):
-                # The list's own heading ("Fil info", "Abonnés") goes with it.
+                # The list's own heading ("En continu", "Abonnés") goes with it.
                 heading = run[0] - 1
                 listed = [heading, *run] if heading in labels else run
                 for item in listed:
