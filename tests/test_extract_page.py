@@ -163,13 +163,14 @@ def test_closing_tags():
 
 def test_crawl_furniture_removes_repeated_unshaped_lines():
     footer = "La rédaction vous remercie de votre fidélité et de votre confiance renouvelée"
+    topics = ["la pluie", "le marché", "la rentrée", "le concert", "la course", "le budget", "la récolte"]
     pages = [
-        f"Titre numéro {n} du jour\n\n0{n}/03/2021\n\nTexte {n} de l'article.\n\n{footer}"
-        for n in range(1, 8)
+        f"Titre sur {topic} du jour\n\n0{n}/03/2021\n\nUn texte sur {topic}.\n\n{footer}"
+        for n, topic in enumerate(topics, start=1)
     ]
     furniture = learn_furniture(pages)
-    assert footer in furniture and "Texte 1 de l'article." not in furniture
+    assert footer in furniture and "Un texte sur la pluie." not in furniture
     assert footer in parse(pages[0]).body
     with_furniture = parse(pages[0], furniture=furniture)
-    assert with_furniture.body == "Texte 1 de l'article."
-    assert with_furniture.title == "Titre numéro 1 du jour"
+    assert with_furniture.body == "Un texte sur la pluie."
+    assert with_furniture.title == "Titre sur la pluie du jour"

@@ -4,7 +4,9 @@ A run compares every input file with the manifest of the last run (size and mtim
 the bytes), re-reads only what changed, deletes the documents of files that disappeared from an indexed
 directory, and commits once. Articles stream from reading through extraction (and entity recognition, which
 runs in worker processes) into segment builders (see `segments`; two worker processes for a large input), so
-memory does not grow with the size of the corpus.
+memory does not grow with the size of the corpus. Pages are read with the site furniture learned from the
+whole collection (see `sitefurniture`): a run first counts the pages it reads, then also re-reads the indexed
+pages whose reading the new counts change.
 
 Each run works in a generation of its own (see `storage`) and publishes it only after the Whoosh commit and
 the manifest are both on disk: whenever a run stops, the index is the one the last finished run left.
@@ -23,9 +25,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from seekwire import storage
+from seekwire import sitefurniture, storage
 from seekwire.article import Article
 from seekwire.errors import NoIndexError
+from seekwire.extract.furniture import Furniture
 from seekwire.reading import (
     MAX_PAGE_BYTES,
     NotText,
@@ -59,6 +62,7 @@ class _Plan:
 
     to_read: list[tuple[Source, os.stat_result]]
     removed_sources: list[str]
+    unchanged: list[str]
 
 
 def index_paths(
@@ -138,6 +142,11 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
     deletes only from the segments committed before it, and one searcher serves every deletion.
     """
     plan = _plan(manifest, sources, roots, report)
+    learned = _learn_furniture(generation, manifest, plan, report)
+    reading = {source.key for source, _ in plan.to_read}
+    for key in plan.unchanged:
+        if key not in reading:
+            report.skipped += [Skip(path, reason) for path, reason in manifest[key].get("skipped", [])]
     with guard:
         # Separate files, never one compound file, which readers would copy onto the heap (engine/files.py).
         writer = BuiltSegmentsWriter(ix, limitmb=WRITER_MEMORY_MB, compound=False)
@@ -147,7 +156,7 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
             report.removed += len(manifest.pop(key)["ids"])
         keys: deque[str] = deque()
         replaced: list[str] = []
-        articles = _read(plan, manifest, report, keys, replaced, progress)
+        articles = _read(plan, manifest, report, keys, replaced, progress, learned.furniture)
         if entities:
             from seekwire.extract.entities import EntityRecognizer
 
@@ -172,10 +181,35 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
     if not (report.changed or plan.to_read):
         writer.cancel()
         return False
+    for source, _ in plan.to_read:
+        learned.read_with(source.key)
     with guard:
         writer.commit()
         storage.save_manifest(generation, manifest)
+        sitefurniture.save(generation, learned)
     return True
+
+
+def _learn_furniture(generation: Path, manifest: dict[str, dict], plan: _Plan,
+                     report: IndexReport) -> sitefurniture.LearnedFurniture:
+    """Count this run's pages into the furniture learned from the collection, and add to the plan the pages
+    already indexed that the new counts make read differently (their bytes unchanged)."""
+    learned = sitefurniture.load(generation)
+    gone = set(plan.removed_sources)
+    indexed = [Source(key, entry["shown"]) for key, entry in manifest.items() if key not in gone]
+    stale = sitefurniture.learn(learned, [source for source, _ in plan.to_read], indexed)
+    for key in stale:
+        entry = manifest.get(key)
+        try:
+            stat = os.stat(key)
+        except OSError:
+            continue  # gone since the walk: the next run removes it
+        if entry is None:
+            continue
+        report.unchanged -= len(entry["ids"])
+        entry["digest"] = None  # read again, though the bytes are those indexed
+        plan.to_read.append((Source(key, entry["shown"], entry.get("reached", key)), stat))
+    return learned
 
 
 def _builder(generation: Path, schema, plan: _Plan, entities: bool) -> SegmentBuilder | ParallelBuilder:
@@ -189,12 +223,14 @@ def _builder(generation: Path, schema, plan: _Plan, entities: bool) -> SegmentBu
 
 
 def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], report: IndexReport) -> _Plan:
-    """The files to read (new or changed, in path order), and the files gone from the walked directories.
+    """The files to read (new or changed, in path order), the files gone from the walked directories, and the
+    unchanged ones.
 
-    An unchanged file is not read; what was skipped in it is reported again, from the manifest, so a run
-    over the same inputs always reports the same skips (a 10 GB file that is no page is judged once).
+    An unchanged file is not read; what was skipped in it is reported again, from the manifest (see `_run`), so
+    a run over the same inputs always reports the same skips (a 10 GB file that is no page is judged once).
     """
     to_read = []
+    unchanged: list[str] = []
     seen = set()
     for source in sources:
         seen.add(source.key)
@@ -206,14 +242,14 @@ def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], re
         entry = manifest.get(source.key)
         if entry and entry["size"] == stat.st_size and entry["mtime_ns"] == stat.st_mtime_ns:
             report.unchanged += len(entry["ids"])
-            report.skipped += [Skip(path, reason) for path, reason in entry.get("skipped", [])]
+            unchanged.append(source.key)
         else:
             to_read.append((source, stat))
     prefixes = tuple(root.rstrip(os.sep) + os.sep for root in roots)
     removed = [key for key, entry in manifest.items()
                if key not in seen and (key.startswith(prefixes) or entry.get("reached", "").startswith(prefixes))]
     to_read.sort(key=lambda item: item[0].key)
-    return _Plan(to_read, removed)
+    return _Plan(to_read, removed, unchanged)
 
 
 class _Claims:
@@ -266,7 +302,7 @@ def claimed(doc_id: str, key: str) -> str:
 
 
 def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deque[str], replaced: list[str],
-          progress: Progress | None) -> Iterator[Article]:
+          progress: Progress | None, furniture: Furniture) -> Iterator[Article]:
     """Read the changed files, yielding their articles in order and appending each one's file to `keys`
     and each file read again to `replaced`; keeps the manifest and the counts in step.
 
@@ -296,7 +332,7 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deq
             report.skipped.append(Skip(source.shown, str(error)))
             continue
         with handle:
-            yield from _read_file(source, stat, handle, manifest, claims, report, keys, replaced,
+            yield from _read_file(source, stat, handle, manifest, claims, report, keys, replaced, furniture,
                                   forced=source.key not in planned)
         if not queue:
             # What this run read may have moved the ids of files it did not read.
@@ -306,7 +342,8 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deq
 
 
 def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict], claims: _Claims,
-               report: IndexReport, keys: deque[str], replaced: list[str], *, forced: bool) -> Iterator[Article]:
+               report: IndexReport, keys: deque[str], replaced: list[str], furniture: Furniture, *,
+               forced: bool) -> Iterator[Article]:
     """Read one changed file unless its bytes, and the ids they give, are those already indexed.
 
     `stat` was taken before the file was opened: if the file changes while it is read, the manifest holds the
@@ -330,7 +367,7 @@ def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str,
     raws: set[str] = set()
     skips: list[Skip] = []
     try:
-        for article in _articles(source, handle, stat, skips):
+        for article in _articles(source, handle, stat, skips, furniture):
             if article.id in raws:
                 skips.append(Skip(f"{source.shown}", f"duplicate id {article.id!r}"))
                 continue
@@ -356,8 +393,12 @@ def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str,
                             "skipped": [[skip.path, skip.reason] for skip in skips]}
 
 
-def _articles(source: Source, handle, stat: os.stat_result, skips: list[Skip]) -> Iterator[Article]:
-    items = read_jsonl(source, handle) if source.is_jsonl else read_page_file(source, handle, stat.st_mtime)
+def _articles(source: Source, handle, stat: os.stat_result, skips: list[Skip],
+              furniture: Furniture) -> Iterator[Article]:
+    if source.is_jsonl:
+        items = read_jsonl(source, handle)
+    else:
+        items = read_page_file(source, handle, stat.st_mtime, furniture)
     for item in items:
         if isinstance(item, Skip):
             skips.append(item)

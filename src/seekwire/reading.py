@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from seekwire.article import Article
-from seekwire.extract import parse_page
+from seekwire.extract import Furniture, parse_page
 from seekwire.results import Skip
 from seekwire.text import os_text, repair, without_controls
 
@@ -263,21 +263,24 @@ def page_id(source: Source) -> str:
     return os_text(Path(source.key).name.removesuffix(".txt"))
 
 
-def read_page(source: Source, data: bytes, mtime: float, complete: bool = True) -> Article:
-    """Decode and extract one page file (`complete` False: `data` is only its start). Raises NotText."""
+def read_page(source: Source, data: bytes, mtime: float, complete: bool = True,
+              furniture: Furniture | None = None) -> Article:
+    """Decode and extract one page file (`complete` False: `data` is only its start), with the furniture
+    learned from its collection if any. Raises NotText."""
     text = decode(data, complete)
     if not text.strip():
         raise NotText("empty page")
-    return parse_page(text, doc_id=page_id(source), path=source.shown, mtime=mtime)
+    return parse_page(text, doc_id=page_id(source), path=source.shown, mtime=mtime, furniture=furniture)
 
 
-def read_page_file(source: Source, handle: BinaryIO, mtime: float) -> Iterator[Article | Skip]:
+def read_page_file(source: Source, handle: BinaryIO, mtime: float,
+                   furniture: Furniture | None = None) -> Iterator[Article | Skip]:
     """The article of a page file, from at most MAX_PAGE_BYTES of it, and a Skip when the page was cut or
     cannot be used."""
     data = handle.read(MAX_PAGE_BYTES + 1)
     complete = len(data) <= MAX_PAGE_BYTES
     try:
-        yield read_page(source, data[:MAX_PAGE_BYTES], mtime, complete)
+        yield read_page(source, data[:MAX_PAGE_BYTES], mtime, complete, furniture)
     except NotText as error:
         yield Skip(source.shown, str(error))
         return

@@ -267,13 +267,9 @@ def _older_index(root: Path, names: list[str]) -> bool:
 def generations(index_dir: str | os.PathLike) -> list[Path]:
     """The generations seekwire made in an index directory: `gen-N/` directories holding its metadata file
     (or still empty, left by a run killed as it began one)."""
-    root = Path(index_dir)
-    found = []
-    for path in root.glob(GENERATION_PREFIX + "*"):
-        if GENERATION.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
-            if (path / META).is_file() or not any(path.iterdir()):
-                found.append(path)
-    return found
+    return [path for path in Path(index_dir).glob(GENERATION_PREFIX + "*")
+            if GENERATION.fullmatch(path.name) and path.is_dir() and not path.is_symlink()
+            and ((path / META).is_file() or not any(path.iterdir()))]
 
 
 def new_generation(index_dir: str | os.PathLike, base: Path | None = None) -> Path:
@@ -411,6 +407,11 @@ def load_manifest(generation: Path) -> dict[str, dict]:
 
 def save_manifest(generation: Path, manifest: dict[str, dict]) -> None:
     _write_json(generation / MANIFEST, manifest)
+
+
+def save_json(generation: Path, name: str, value: object) -> None:
+    """Write another file of a generation (what it learned from its pages) the way the manifest is written."""
+    _write_json(generation / name, value)
 
 
 def _write_json(path: Path, value: object) -> None:

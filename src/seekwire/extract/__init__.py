@@ -8,7 +8,7 @@ indexing after it. `boilerplate` labels lines, `dates` reads French dates, `agen
 
 from __future__ import annotations
 
-from seekwire.extract.boilerplate import learn_furniture
-from seekwire.extract.page import parse_page
+from seekwire.extract.furniture import Furniture, learn_furniture
+from seekwire.extract.page import HeadlineWeights, parse_page
 
-__all__ = ["learn_furniture", "parse_page"]
+__all__ = ["Furniture", "HeadlineWeights", "learn_furniture", "parse_page"]

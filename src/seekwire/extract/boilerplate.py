@@ -4,18 +4,20 @@ Scrapers keep everything a page shows: menus, breadcrumbs, cookie banners, share
 photo credits and captions, staff credits and the footer with its address. Each line gets a `Kind` from its
 shape (menu separators, length, sentence punctuation), its position (a caption sits right above its photo
 credit; nothing after the copyright notice is article text) and a short list of French words that only
-furniture uses. When the caller knows which lines repeat across a whole crawl (`learn_furniture`), those lines
-are furniture too, whatever their shape.
+furniture uses. When the caller knows which lines repeat across the pages of the site (`furniture`), those lines
+are furniture too, whatever their shape, and so are the other lines of a block made mostly of them (a menu with
+one varying item). Lists of other articles' headlines are furniture with or without a heading: a run of two or
+more short, unpunctuated lines set without a blank line between them, where an article sets its paragraphs
+apart.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container
 from enum import Enum
 
-from seekwire.extract.agencies import agencies_in, is_credit_line
+from seekwire.extract.agencies import agencies_in, is_credit_line, split_closing_tag
 from seekwire.extract.dates import find_mentions
 
 
@@ -37,9 +39,15 @@ class Kind(Enum):
 
 
 _LINK = re.compile(
-    r"^(?:>>|»|→|►|▶|(?:à |a )?(?:lire|voir) (?:aussi|également|egalement|plus)\b|sur le même sujet\b)",
+    r"^(?:>>|»|→|►|▶|(?:à |a )?(?:lire|voir) (?:aussi|également|egalement|plus)\b|sur le même sujet\b"
+    r"|(?:à |a )?lire\s*(?::|$)|(?-i:(?:LIRE|Lire|À LIRE|A LIRE)\s+(?=[A-ZÀ-Ý«\"“])))",
     re.IGNORECASE,
 )
+# A byline: "Par Prénom Nom", "par Prénom Nom, correspondant à ...", "Par Le Site avec AFP", or a signature
+# alone, "Prénom NOM.".
+_BYLINE = re.compile(r"^(?i:par)\s+(?:[A-ZÀ-Ý]|l[ae]s?\s|l')")
+_SIGNATURE = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)? [A-ZÀ-Ý][A-ZÀ-Ý' -]+\.?$")
+_MAX_BYLINE_WORDS = 12
 _RELATED_HEADING = re.compile(
     r"^(?:articles? (?:similaires|liés|connexes)|sur le même sujet|(?:à |a )?lire aussi|voir aussi"
     r"|dans la même rubrique|les plus lus|les plus partagés|nos derniers articles|à voir aussi"
@@ -47,9 +55,21 @@ _RELATED_HEADING = re.compile(
     re.IGNORECASE,
 )
 _WIDGET = re.compile(
-    r"^(?:•|partager|partagez|envoyer|copier le lien|imprimer|tweeter|accepter|refuser|paramétrer|publicité"
+    r"^(?:•|partager|partagez|envoyer|copier le lien|imprimer|tweeter|accepter|refuser|paramétrer|publicité\s*$"
     r"|s'abonner|abonnez-vous|suivez-nous|newsletter|en savoir plus|réagir|commentaires?\b|votre pseudo"
     r"|vos réactions|ajouter un commentaire|fermer\b)",
+    re.IGNORECASE,
+)
+# Sign-up prompts and share buttons, anywhere in a short line: "La newsletter de ...", "Abonnez-vous pour lire ...".
+_SIGNUP = re.compile(
+    r"\bnewsletter\b|\badresse (?:e-?mail|électronique)\b|\bje m'(?:inscris|abonne)\b|\babonnez-vous\b"
+    r"|^(?:facebook|twitter|whatsapp|linkedin|messenger|pinterest|instagram|mail|e-?mail)\s*,?$",
+    re.IGNORECASE,
+)
+_MAX_SIGNUP_WORDS = 15
+# Reading times and counters: "Temps de lecture : 3 min", "Lecture 2 min", "56 partages", "12 réactions".
+_COUNTER = re.compile(
+    r"^(?:(?:temps de )?lecture\s*:?\s*\d+\s*min\w*\.?|\d+\s+(?:partages?|réactions?|commentaires?|vues?))$",
     re.IGNORECASE,
 )
 _MAX_FURNITURE_CHARS = 1000
@@ -70,6 +90,13 @@ _STAFF = re.compile(
 _PHOTO_CREDIT = re.compile(
     r"^(?:photos?|crédits?(?: photos?)?|credits?|illustration|source)\s*:", re.IGNORECASE
 )
+# A caption that carries its own photo credit at the end: "... (Photo: Nom / AFP)", "... (Nom/AFP)",
+# "... | NOM / AFP", "... © Nom/AFP".
+_TRAILING_CREDIT = re.compile(r"(?:\((?P<paren>[^()]{2,80})\)|\s[|©]\s*(?P<bar>[^|©]{2,60}))$")
+_BRACKETED_CREDIT = re.compile(r"^(?:capture d'écran|dr|droits réservés|photo d'archives?)$", re.IGNORECASE)
+_CREDIT_LINKS = {"pour", "via", "de", "du", "des", "et", "avec"}
+_MENU_SEPARATOR = re.compile(r"[|·•]")
+_LABELLED_ITEMS = re.compile(r"^[^\W\d][^:|·•\d]{1,29}:\s*(?P<items>.*[|·•].*)$")
 _BREADCRUMB = re.compile(r">>|\s>\s|^vous êtes ici\b", re.IGNORECASE)
 _STAMP_WORDS = {
     "publié", "publiée", "publie", "le", "la", "à", "a", "mis", "mise", "en", "ligne", "jour", "dernière",
@@ -85,13 +112,21 @@ _MAX_FURNITURE_WORDS = 40
 _MAX_HEADLINE_WORDS = 25
 # A text line this long is article prose, which a footer can follow.
 _MIN_PROSE_WORDS = 12
+# In a block whose lines are mostly learned furniture, a line this short is furniture too.
+_MAX_BLOCK_ITEM_WORDS = 15
+_BLOCK_FURNITURE_SHARE = 1 / 2
+# A headline in a list of other articles: a few words and at most this many, after any time stamp or bullet.
+_MIN_LISTED_HEADLINE_WORDS = 3
+_LIST_ITEM_PREFIX = re.compile(r"^(?:[•·▪►▶>*-]+\s*|(?:[01]?\d|2[0-3])[h:]\d\d\s+)")
 
 
-def classify_lines(lines: list[str], furniture: frozenset[str] = frozenset()) -> list[Kind]:
-    """One `Kind` per stripped line of a page."""
+def classify_lines(lines: list[str], furniture: Container[str] = frozenset()) -> list[Kind]:
+    """One `Kind` per stripped line of a page; `furniture` holds the lines learned to repeat on its site."""
     kinds = [_classify(line, furniture) for line in lines]
     _mark_captions(lines, kinds)
+    _mark_furniture_blocks(lines, kinds)
     _mark_related_and_footer(lines, kinds)
+    _mark_headline_lists(lines, kinds)
     return kinds
 
 
@@ -114,27 +149,15 @@ def is_date_line(line: str) -> bool:
     return len(words) <= _MAX_STAMP_WORDS and len(prose) <= 1
 
 
-def learn_furniture(texts: Iterable[str], *, min_share: float = 0.02, min_pages: int = 5) -> frozenset[str]:
-    """Lines that repeat across many pages of one crawl (menus, footers, captions), as stripped strings.
-
-    A line is furniture when it appears in at least `min_pages` pages and in at least `min_share` of them.
-    """
-    counts: Counter[str] = Counter()
-    pages = 0
-    for text in texts:
-        pages += 1
-        counts.update({line.strip() for line in text.split("\n")} - {""})
-    threshold = max(min_pages, min_share * pages)
-    return frozenset(line for line, count in counts.items() if count >= threshold)
-
-
-def _classify(line: str, furniture: frozenset[str]) -> Kind:
+def _classify(line: str, furniture: Container[str]) -> Kind:
     if not line:
         return Kind.BLANK
     # Furniture is short: a long line is text, and the patterns below never scan more than a screenful.
     if len(line) > _MAX_FURNITURE_CHARS or len(line.split()) > _MAX_FURNITURE_WORDS:
         return Kind.TEXT
-    if _COOKIES.search(line) or _WIDGET.match(line):
+    if _COOKIES.search(line) or _WIDGET.match(line) or _COUNTER.match(line):
+        return Kind.WIDGET
+    if len(line.split()) <= _MAX_SIGNUP_WORDS and _SIGNUP.search(line):
         return Kind.WIDGET
     if _LINK.match(line):
         return Kind.LINK
@@ -146,20 +169,51 @@ def _classify(line: str, furniture: frozenset[str]) -> Kind:
         return Kind.NAVIGATION
     if is_date_line(line):
         return Kind.DATE
-    if _PHOTO_CREDIT.match(line) or is_credit_line(line) or line.startswith("©"):
+    if _PHOTO_CREDIT.match(line) or is_credit_line(line) or line.startswith("©") or _has_trailing_credit(line):
+        return Kind.CREDIT
+    if _BYLINE.match(line) and len(line.split()) <= _MAX_BYLINE_WORDS and not line.endswith(".") or (
+        _SIGNATURE.match(line)
+    ):
         return Kind.CREDIT
     if line in furniture:
         return Kind.FURNITURE
     return Kind.TEXT
 
 
+def _has_trailing_credit(line: str) -> bool:
+    """A caption ending in a photo credit: a photographer and agency after "|" or "©", or in brackets."""
+    match = _TRAILING_CREDIT.search(line)
+    if match is None:
+        return False
+    credit = match.group("paren") or match.group("bar")
+    if split_closing_tag(line)[1]:
+        return False  # "... (AFP)", "... (Xinhua/Nom)": an agency's closing tag on a paragraph of the article
+    if match.group("paren") is None:
+        return bool(agencies_in(credit)) or credit.isupper() or "©" in match.group(0)
+    caption = line[: match.start()].rstrip()
+    return (
+        bool(agencies_in(credit))
+        or ":" in credit
+        or caption.endswith(".") and (_is_photographer(credit) or _BRACKETED_CREDIT.match(credit) is not None)
+    )
+
+
+def _is_photographer(credit: str) -> bool:
+    """A bracketed credit naming a photographer and who they work for: "(Nom Prénom. Studio)", "(Nom pour X)"."""
+    words = credit.replace("/", " ").replace(".", " ").split()
+    names = [word for word in words if word[0].isupper()]
+    return len(names) >= 2 and all(word[0].isupper() or word in _CREDIT_LINKS for word in words)
+
+
 def _is_menu(line: str) -> bool:
-    """Breadcrumbs ("Actu > Monde", "Page d'accueil>>Chine") and menus ("A | B | C") of short items."""
+    """Breadcrumbs ("Actu > Monde", "Page d'accueil>>Chine"), menus ("A | B | C") and tag lines
+    ("Sujets : A · B") of short items."""
     if _BREADCRUMB.search(line):
         parts = re.split(r">>|>|:", line)
         return all(len(part.split()) <= 5 for part in parts)
-    parts = line.split("|")
-    return len(parts) >= 3 and all(len(part.split()) <= 4 for part in parts)
+    labelled = _LABELLED_ITEMS.match(line)
+    parts = _MENU_SEPARATOR.split(labelled.group("items") if labelled else line)
+    return len(parts) >= (2 if labelled else 3) and all(len(part.split()) <= 4 for part in parts)
 
 
 def _mark_captions(lines: list[str], kinds: list[Kind]) -> None:
@@ -187,6 +241,11 @@ def _mark_related_and_footer(lines: list[str], kinds: list[Kind]) -> None:
             kinds[index] = Kind.FOOTER if kind is Kind.TEXT else kind
         elif kind is Kind.FOOTER:
             in_footer = seen_prose
+            above = index - 1
+            while in_footer and above >= 0 and kinds[above] is not Kind.BLANK:
+                # The footer's block: the site name and links set with its legal line.
+                kinds[above] = Kind.FOOTER if kinds[above] is Kind.TEXT else kinds[above]
+                above -= 1
         elif _RELATED_HEADING.match(line):
             kinds[index] = Kind.RELATED
             in_related = True
@@ -197,3 +256,72 @@ def _mark_related_and_footer(lines: list[str], kinds: list[Kind]) -> None:
                 kinds[index] = Kind.RELATED
         elif kind is Kind.TEXT and len(line.split()) >= _MIN_PROSE_WORDS:
             seen_prose = True
+
+
+def _blocks(kinds: list[Kind]) -> list[list[int]]:
+    """Runs of non-blank lines: what a page sets together without a blank line between."""
+    blocks: list[list[int]] = [[]]
+    for index, kind in enumerate(kinds):
+        if kind is Kind.BLANK:
+            if blocks[-1]:
+                blocks.append([])
+        else:
+            blocks[-1].append(index)
+    return [block for block in blocks if block]
+
+
+def _mark_furniture_blocks(lines: list[str], kinds: list[Kind]) -> None:
+    """Short text lines inside a block made mostly of learned furniture or widgets (a menu, a footer, a
+    newsletter box) are furniture."""
+    for block in _blocks(kinds):
+        learned = sum(kinds[index] in (Kind.FURNITURE, Kind.WIDGET) for index in block)
+        if learned < 2 or learned < _BLOCK_FURNITURE_SHARE * len(block):
+            continue
+        for index in block:
+            if kinds[index] is Kind.TEXT and len(lines[index].split()) <= _MAX_BLOCK_ITEM_WORDS:
+                kinds[index] = Kind.FURNITURE
+
+
+def is_headline_shaped(line: str) -> bool:
+    """A line that reads like a headline: a few words, no final full stop."""
+    if not _MIN_LISTED_HEADLINE_WORDS <= len(line.split()) <= _MAX_HEADLINE_WORDS:
+        return False
+    return not line.rstrip("\"»”’)' ").endswith((".", ":", ",", ";", "…"))
+
+
+def _is_short_label(line: str) -> bool:
+    """A line of a word or two without final punctuation: a heading or a label, not a sentence."""
+    return len(line.split()) < _MIN_LISTED_HEADLINE_WORDS and not line.endswith((".", "!", "?"))
+
+
+def _mark_headline_lists(lines: list[str], kinds: list[Kind]) -> None:
+    """Headlines of other articles: two or more headline-shaped text lines set together, with or without a
+    heading; and, once the article has begun, a headline set under a label ("Lire", "Abonnés") as a teaser."""
+    seen_prose = False
+    for block in _blocks(kinds):
+        shaped = [
+            index
+            for index in block
+            if kinds[index] is Kind.TEXT and is_headline_shaped(_LIST_ITEM_PREFIX.sub("", lines[index]))
+        ]
+        labels = [index for index in block if kinds[index] is Kind.TEXT and _is_short_label(lines[index])]
+        labelled = seen_prose and len(block) >= 2 and all(
+            kinds[index] is not Kind.TEXT or index in shaped or index in labels for index in block
+        )
+        run: list[int] = []
+        for index in [*block, None]:
+            if index in shaped:
+                run.append(index)
+                continue
+            # A headline and the byline under it, set right above the page's dateline, are not a list.
+            dated = index is not None and kinds[index] is Kind.DATE
+            if run and (len(run) >= 2 and not dated or labelled):
+                # The list's own heading ("En continu", "Abonnés") goes with it.
+                heading = run[0] - 1
+                listed = [heading, *run] if heading in labels else run
+                for item in listed:
+                    kinds[item] = Kind.RELATED
+            run = []
+        seen_prose = seen_prose or any(
+            kinds[index] is Kind.TEXT and len(lines[index].split()) >= _MIN_PROSE_WORDS for index in block
+        )

@@ -1,17 +1,22 @@
 """Segmenting a page: headline, standfirst, article text, publication date, credits and publisher.
 
-Once every line has a `Kind` (see `boilerplate`), a news page reads the same whatever the site: the headline is
-the first line of text, the standfirst is the paragraph between the headline and the dateline (or a lone
-one-sentence paragraph opening a page that has no dateline), and the article is the text that follows. The
-dateline closest to the headline gives the publication date; credits come from bylines, photo credits,
-datelines and closing tags, in page order.
+Once every line has a `Kind` (see `boilerplate`), a news page reads the same whatever the site. No site puts
+its headline in the same place, so the headline is chosen by evidence among the first lines of text: its
+length and shape (a line of a few words with no final full stop and a capital), its words recurring in the
+article, the file name's words, and what follows it (a dateline, a byline or a standfirst); a section label or
+a town line above it loses on those counts. The standfirst is the paragraph between the headline and the
+dateline (or a lone one-sentence paragraph opening a page that has no dateline), and the article is the text
+that follows. The dateline closest to the headline gives the publication date; credits come from bylines,
+photo credits, datelines and closing tags, in page order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from seekwire.article import Article
 from seekwire.extract.agencies import (
@@ -23,10 +28,47 @@ from seekwire.extract.agencies import (
 )
 from seekwire.extract.boilerplate import Kind, classify_lines
 from seekwire.extract.dates import ResolvedDate, find_mentions, publication_part, resolve
+from seekwire.extract.furniture import Furniture
 
 # A line this short without final punctuation, opening or closing the text, is a label (author, site name).
 _MAX_LABEL_WORDS = 3
 _FINAL_PUNCTUATION = re.compile(r"[.!?…:;»\"”)]$")
+# The headline is one of the first lines of text; its usual length and size, in characters and words.
+_HEADLINE_CANDIDATES = 8
+_MIN_HEADLINE_CHARS = 20
+_MAX_HEADLINE_CHARS = 150
+_MIN_HEADLINE_WORDS = 3
+# A line of text this long is a paragraph of the article.
+_MIN_PARAGRAPH_WORDS = 12
+# A standfirst is a sentence of at least this many words.
+_MIN_STANDFIRST_WORDS = 4
+# Short labels set around a line that make it part of a menu.
+_MENU_LABELS = 2
+# A file name tells the headline only when it spells a few words of it ("explosion-port-beyrouth.txt").
+_MIN_SLUG_WORDS = 3
+_SLUG_SEPARATORS = re.compile(r"[-_+.]+")
+_MIN_CONTENT_WORD = 4
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class HeadlineWeights:
+    """How much each clue counts for or against a line being the headline (see `_headline_score`).
+
+    The defaults are the setting `bench/extraction.py` finds best over the eight development layouts; it also
+    scores each layout with the setting fitted on the other seven.
+    """
+
+    rank: float = 0.8
+    length: float = 1.0
+    few_words: float = 2.0
+    full_stop: float = 3.0
+    lower_case: float = 2.0
+    capitals: float = 1.0
+    introduces: float = 1.0
+    among_labels: float = 1.5
+    article_words: float = 1.5
+    slug: float = 3.0
 
 
 @dataclass
@@ -54,18 +96,38 @@ def parse_page(
     doc_id: str,
     path: str,
     mtime: float | None = None,
-    furniture: frozenset[str] | None = None,
+    furniture: Furniture | None = None,
     today: dt.date | None = None,
+    headline: HeadlineWeights = HeadlineWeights(),
 ) -> Article:
     """Extract an `Article` from the decoded text of one page.
 
-    `mtime` (POSIX seconds) anchors dates printed without a year and relative dates; `furniture` holds lines
-    known to repeat across the crawl (see `learn_furniture`); `today` stands in for the clock when a weekday
-    must pin a year and there is no `mtime`.
+    `mtime` (POSIX seconds) anchors dates printed without a year and relative dates; `furniture` holds the
+    line counts learned from the collection the page belongs to (see `learn_furniture`); `today` stands in for
+    the clock when a weekday must pin a year and there is no `mtime`; `headline` weighs the clues that choose
+    the headline.
     """
     lines = [line.strip() for line in text.split("\n")]
-    kinds = classify_lines(lines, furniture or frozenset())
-    title_index = _title_index(lines, kinds)
+    if furniture is not None:
+        article = _segment(lines, classify_lines(lines, furniture.for_page(text)), doc_id, path, mtime, today,
+                           headline)
+        if article.body:
+            return article
+        # Learned furniture never empties a page: one of several copies of a story repeats every line.
+    return _segment(lines, classify_lines(lines), doc_id, path, mtime, today, headline)
+
+
+def _segment(
+    lines: list[str],
+    kinds: list[Kind],
+    doc_id: str,
+    path: str,
+    mtime: float | None,
+    today: dt.date | None,
+    headline: HeadlineWeights,
+) -> Article:
+    """The article of a page whose lines have their kinds."""
+    title_index = _title_index(lines, kinds, path, headline)
     title = lines[title_index] if title_index is not None else ""
     start = -1 if title_index is None else title_index
     text_after = [i for i in range(start + 1, len(lines)) if kinds[i] is Kind.TEXT]
@@ -92,23 +154,95 @@ def parse_page(
     )
 
 
-def _title_index(lines: list[str], kinds: list[Kind]) -> int | None:
-    """The first line of text, preferring one of several words over a lone section label ("Monde").
+def _title_index(lines: list[str], kinds: list[Kind], path: str, weights: HeadlineWeights) -> int | None:
+    """The best-scored of the first lines of text (see `_headline_score`), else the first non-blank line.
 
-    A line repeated across the crawl still heads this page when a dateline follows it: other pages only
-    list it as a link to this article.
+    Lines of one or two words (menu items, section labels) are candidates only when there is nothing else.
     """
-    text = [
-        i
-        for i, kind in enumerate(kinds)
-        if kind is Kind.TEXT or kind is Kind.FURNITURE and _next_kind(kinds, i) is Kind.DATE
-    ]
-    for index in text[:3]:
-        if len(lines[index].split()) >= 2:
-            return index
-    if text:
-        return text[0]
-    return next((i for i, line in enumerate(lines) if line), None)
+    text = [i for i, kind in enumerate(kinds) if kind is Kind.TEXT]
+    if not text:
+        return next((i for i, line in enumerate(lines) if line), None)
+    # A headline heads some text: the last line of text is a candidate only on a page of one line.
+    heads = text[:-1] or text
+    candidates = [i for i in heads if len(_WORDS.findall(lines[i])) >= _MIN_HEADLINE_WORDS] or heads
+    # The article's words, counted in its paragraphs: a site name repeated in bylines and labels is not one.
+    article_words = Counter(
+        word for i in text if len(lines[i].split()) >= _MIN_PARAGRAPH_WORDS for word in set(_content_words(lines[i]))
+    )
+    slug = set(_content_words(_SLUG_SEPARATORS.sub(" ", PurePath(path).stem)))
+    scored = []
+    rank = 0  # how many lines of a headline's length come before: short labels do not push it down
+    for position, index in enumerate(candidates[:_HEADLINE_CANDIDATES]):
+        score = _headline_score(lines, kinds, index, article_words, slug, weights) - weights.rank * rank
+        scored.append((score, -position, index))
+        rank += len(lines[index]) >= _MIN_HEADLINE_CHARS
+    return max(scored)[2]
+
+
+def _headline_score(
+    lines: list[str],
+    kinds: list[Kind],
+    index: int,
+    article_words: Counter[str],
+    slug: set[str],
+    weights: HeadlineWeights,
+) -> float:
+    """How much a line of text looks like this page's headline; each clue adds or takes away a little."""
+    line = lines[index]
+    score = weights.length if _MIN_HEADLINE_CHARS <= len(line) <= _MAX_HEADLINE_CHARS else -weights.length
+    if len(_WORDS.findall(line)) < _MIN_HEADLINE_WORDS:
+        score -= weights.few_words
+    if line.endswith(".") and not line.endswith(".."):
+        score -= weights.full_stop
+    if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"«“'"):
+        score -= weights.lower_case
+    if line.isupper():
+        score -= weights.capitals
+    if _introduces(lines, kinds, index):
+        score += weights.introduces
+    if _among_labels(lines, kinds, index):
+        score -= weights.among_labels
+    words = _content_words(line)
+    if words:
+        # Words the article repeats elsewhere: its own text, not the headline of a listed story.
+        own = len(line.split()) >= _MIN_PARAGRAPH_WORDS
+        score += weights.article_words * sum(article_words[word] > own for word in words) / len(words)
+        if len(slug) >= _MIN_SLUG_WORDS:
+            score += weights.slug * len(slug.intersection(words)) / len(slug)
+    return score
+
+
+def _introduces(lines: list[str], kinds: list[Kind], index: int) -> bool:
+    """Whether a dateline or byline follows the line (directly or under one more line), or a longer
+    sentence does: what follows a headline."""
+    following = _next_index(kinds, index)
+    if following is None:
+        return False
+    after = _next_index(kinds, following)
+    if Kind.DATE in (kinds[following], after is not None and kinds[after]) or kinds[following] is Kind.CREDIT:
+        return True
+    return (
+        kinds[following] is Kind.TEXT
+        and len(lines[following]) > len(lines[index])
+        and _FINAL_PUNCTUATION.search(lines[following]) is not None
+    )
+
+
+def _among_labels(lines: list[str], kinds: list[Kind], index: int) -> bool:
+    """Whether the line is set with short labels around it, as a site name heads its menu."""
+    neighbours = []
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(kinds) and kinds[other] is not Kind.BLANK:
+            neighbours.append(other)
+            other += step
+    labels = [i for i in neighbours if kinds[i] is Kind.TEXT and len(_WORDS.findall(lines[i])) < _MIN_HEADLINE_WORDS]
+    return len(labels) >= _MENU_LABELS
+
+
+def _content_words(text: str) -> list[str]:
+    """Lower-case words long enough to carry a topic."""
+    return [word for word in _WORDS.findall(text.lower()) if len(word) >= _MIN_CONTENT_WORD]
 
 
 def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: list[int]) -> int | None:
@@ -123,7 +257,7 @@ def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: lis
     if (
         after_title is not None
         and kinds[after_title] is Kind.DATE
-        and _next_kind(kinds, after_title) is Kind.DATE
+        and _kind_past_labels(lines, kinds, after_title) is Kind.DATE
         and not any(m.complete for m in find_mentions(lines[after_title]))
     ):
         return after_title  # a day and month set above the full dateline, as a standfirst
@@ -131,10 +265,26 @@ def _lede_index(lines: list[str], kinds: list[Kind], title: int, text_after: lis
     between = [kinds[i] for i in range(title + 1, first) if kinds[i] is not Kind.BLANK]
     if between:
         return None
-    following = _next_kind(kinds, first)
-    if following in (Kind.DATE, Kind.CREDIT, Kind.LINK, Kind.CAPTION, Kind.WIDGET) and len(text_after) > 1:
+    if len(_WORDS.findall(lines[first])) < _MIN_STANDFIRST_WORDS:
+        return None  # a name or a label under the headline, not a sentence
+    # An author's name or the site's under the standfirst ("Prénom Nom", "Journaliste au ...") is a label.
+    following = _kind_past_labels(lines, kinds, first)
+    if following in _AFTER_STANDFIRST and len(text_after) > 1:
         return first
     return None
+
+
+def _kind_past_labels(lines: list[str], kinds: list[Kind], index: int) -> Kind | None:
+    """The kind of the next line after `index` that is not blank nor a short label."""
+    following = _next_index(kinds, index)
+    while following is not None and kinds[following] is Kind.TEXT and _is_label(lines[following]):
+        following = _next_index(kinds, following)
+    return kinds[following] if following is not None else None
+
+
+_AFTER_STANDFIRST = (
+    Kind.DATE, Kind.CREDIT, Kind.LINK, Kind.CAPTION, Kind.WIDGET, Kind.FURNITURE, Kind.RELATED, Kind.NAVIGATION,
+)  # fmt: skip
 
 
 def _next_index(kinds: list[Kind], index: int) -> int | None:
