@@ -3,6 +3,7 @@ relevance figures are computed right. Timings are never asserted."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -136,3 +137,20 @@ def test_kept_index_is_reused_only_for_the_same_documents(tmp_path: Path) -> Non
     assert ready(system, DOCS, keep=True) is None
     assert ready(system, DOCS[:2], keep=True) is not None
     assert ready(system, DOCS[:2], keep=False) is not None
+
+
+def test_unseen_layouts_render_their_gold(tmp_path: Path) -> None:
+    from bench import unseen
+
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    if not (shared / "corpus" / "orangesum-dev.jsonl.gz").exists():
+        pytest.skip("no ../shared corpus")
+    crawl = unseen.render(shared, tmp_path, per_layout=2)
+    rows = [json.loads(line) for line in (crawl / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(row["template"] for row in rows) == ["x", "x", "y", "y", "z", "z"]
+    for row in rows:
+        data = (crawl / row["file"]).read_bytes()
+        text = data.decode(row["encoding"])
+        assert (b"\r\n" in data) == row["crlf"]
+        assert row["title"] in text and all(part in text for part in row["body"].split("\n\n"))
+        assert (crawl / row["file"]).stat().st_mtime == unseen.extraction.mtime_of(row)
