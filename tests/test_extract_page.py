@@ -174,3 +174,26 @@ def test_crawl_furniture_removes_repeated_unshaped_lines():
     with_furniture = parse(pages[0], furniture=furniture)
     assert with_furniture.body == "Un texte sur la pluie."
     assert with_furniture.title == "Titre sur la pluie du jour"
+
+
+def test_a_byline_that_carries_the_date_dates_the_page():
+    page = ("Une radio régionale\n\nUn titre sur le port de commerce\n\nPar la rédaction avec AFP | 11.06.2020, 13:03\n\n"
+            "Le port a annoncé mercredi un plan d'investissement de dix millions d'euros.\n\n"
+            "Une vue du port, le 21 juin. © AFP\n")
+    article = parse_page(page, doc_id="p", path="p.txt", mtime=dt.datetime(2020, 6, 12, 9).timestamp())
+    assert (article.date, article.time, article.date_source) == (dt.date(2020, 6, 11), "13:03", "text")
+
+
+def test_the_dateline_states_the_day_whatever_the_text_names():
+    page = ("Un titre sur le conseil\n\nNICE, 11 octobre (Xinhua) -- Le conseil municipal a voté le budget, "
+            "après la séance du jeudi 10 octobre consacrée aux transports.\n\nUn deuxième paragraphe suit.\n")
+    article = parse_page(page, doc_id="p", path="p.txt", mtime=dt.datetime(2019, 10, 12, 9).timestamp())
+    assert article.date == dt.date(2019, 10, 11)
+
+
+def test_headlines_strung_on_one_line_are_not_text():
+    page = ("Un titre sur le conseil\n\nPARIS, 11 octobre (AFP) - Le conseil a voté le budget de la ville.\n\n"
+            "Un deuxième paragraphe suit, avec une phrase.\n\n"
+            "Dernières dépêches : Séoul ferme bars et discothèques | Un avocat parisien mis en examen\n")
+    article = parse_page(page, doc_id="p", path="p.txt", mtime=dt.datetime(2019, 10, 12, 9).timestamp())
+    assert "Séoul" not in article.body and article.body.endswith("avec une phrase.")

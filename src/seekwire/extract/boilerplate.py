@@ -43,6 +43,8 @@ _LINK = re.compile(
     r"|(?:à |a )?lire\s*(?::|$)|(?-i:(?:LIRE|Lire|À LIRE|A LIRE)\s+(?=[A-ZÀ-Ý«\"“])))",
     re.IGNORECASE,
 )
+# Other stories' headlines strung on one line after a short label: "Dernières dépêches : Un titre | Un autre".
+_INLINE_HEADLINES = re.compile(r"^[^:|]{1,40}:\s*[^|]{12,}?(?:\s\|\s[^|]{12,}?)+$")
 # A byline: "Par Prénom Nom", "par Prénom Nom, correspondant à ...", "Par Le Site avec AFP", or a signature
 # alone, "Prénom NOM.".
 _BYLINE = re.compile(r"^(?i:par)\s+(?:[A-ZÀ-Ý]|l[ae]s?\s|l')")
@@ -169,6 +171,8 @@ def _classify(line: str, furniture: Container[str]) -> Kind:
         return Kind.NAVIGATION
     if is_date_line(line):
         return Kind.DATE
+    if _INLINE_HEADLINES.match(line):
+        return Kind.LINK
     if _PHOTO_CREDIT.match(line) or is_credit_line(line) or line.startswith("©") or _has_trailing_credit(line):
         return Kind.CREDIT
     if _BYLINE.match(line) and len(line.split()) <= _MAX_BYLINE_WORDS and not line.endswith(".") or (

@@ -356,11 +356,18 @@ def _publication_date(
     mtime: float | None,
     today: dt.date | None,
 ) -> ResolvedDate | None:
-    """The date of the dateline nearest the headline (full dates first), else one stated in the standfirst."""
+    """The date of the date line nearest the headline (full dates first), else the date of the text's opening
+    dateline ("LYON, 12 mars (AFP) - "), else one stated in the standfirst.
+
+    A byline or credit line often carries the date too ("Par la rédaction avec AFP | 12.03.2019, 14:05"): a full
+    date on such a line counts as a date line's.
+    """
     candidates = []
     for index, kind in enumerate(kinds):
-        if kind is Kind.DATE:
-            for mention in find_mentions(publication_part(lines[index]), numeric_without_year=True):
+        if kind is Kind.DATE or kind is Kind.CREDIT:
+            for mention in find_mentions(publication_part(lines[index]), numeric_without_year=kind is Kind.DATE):
+                if kind is Kind.CREDIT and not mention.complete:
+                    continue
                 rank = 0 if mention.complete else 1 if mention.days_ago is not None else 2
                 candidates.append((rank, abs(index - title), mention.start, mention))
     for *_, mention in sorted(candidates, key=lambda c: c[:3]):
@@ -374,6 +381,12 @@ def _publication_date(
     )
     if opening is None:
         return None
+    # A dateline states the day of the news, whatever other days the sentence after it names.
+    rest, _ = split_dateline(lines[opening])
+    if rest != lines[opening]:
+        for mention in find_mentions(lines[opening][: len(lines[opening]) - len(rest)]):
+            if (resolved := resolve(mention, mtime, today=today)) is not None:
+                return resolved
     # A standfirst recounts earlier events and ends on the day of the news: take its latest date, preferring
     # dates pinned by a weekday or a year ("mardi 29 novembre") over bare ones ("le 28 juin").
     mentions = [m for m in find_mentions(lines[opening]) if m.days_ago is None]
