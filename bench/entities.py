@@ -72,7 +72,7 @@ CRAWLS = ("wikinews-dev", "wikinews-dev-b")
 TYPES = {"persons": "PER", "places": "LOC", "organizations": "ORG"}
 FIELDS = {label: field for field, label in TYPES.items()}
 # The values of `entities._MAX_SHORT_LINE_WORDS` each leave-one-layout-out fold chooses among.
-SHORT_LINE_WORDS = (10, 15, 20, 25, 30, 40)
+SHORT_LINE_WORDS = (6, 8, 10, 15, 20, 25, 30, 40)
 
 Spans = list[tuple[str, int, int]]
 

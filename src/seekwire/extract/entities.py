@@ -89,7 +89,7 @@ _ORGANIZATION_HEADS = frozenset(
 )
 _FIELDS = {"PER": "persons", "LOC": "places", "ORG": "organizations"}
 # Lines of at most this many words may be headings, bylines, captions or links rather than sentences.
-_MAX_SHORT_LINE_WORDS = 25
+_MAX_SHORT_LINE_WORDS = 10
 # How a sentence ends (a closing quote or bracket may follow its punctuation).
 _SENTENCE_END = re.compile(r"[.!?…:;][\s»\"”’)]*$")
 _CLOSING_BRACKETS = re.compile(r"\([^()]*\)\W*$")
