@@ -5,9 +5,12 @@ figures, even left out one at a time, are optimistic. This script renders Orange
 of the development crawls as the pages of three invented sites, written after the rules and never used to change
 them: a regional radio (breadcrumb, menu, share line, "À lire aussi" inside the text, a photo credit, a list of
 latest headlines, a legal footer), a weekly magazine (subscription bar, a full date with a weekday and "Lecture :
-N min", a newsletter box, "Sur le même sujet" headlines, an address footer) and a wire-service feed (a year-less
+N min", a newsletter box, "Sur le même sujet" headlines, an address footer), a wire-service feed (a year-less
 dateline "LYON, 12 mars (AFP) - ", keywords and a reserved-rights line, Windows-1252 with CRLF, the year given by
-the file's modification time only). Each page gets a gold row in the development crawls' format and is scored
+the file's modification time only), a television news site (publication and update times, a video label,
+"À voir aussi" and a numbered "Les plus lus" list) and a news portal (a byline with a weekday date, "Source :
+AFP", a share line, "Articles similaires", UTF-8 with a BOM). The first three were looked at once, and the date
+and one-line-list rules mended after; the last two were scored as they came. Each page gets a gold row in the development crawls' format and is scored
 as `bench/extraction.py` scores a crawl, with furniture learned from the folder and without:
 
     python bench/unseen.py [--shared DIR] [--out DIR] [--per-layout N]
@@ -118,7 +121,59 @@ def wire(article: dict, others: list[str], moment: dt.datetime, rng: random.Rand
                                         "encoding": "cp1252", "crlf": True}
 
 
-LAYOUTS = {"x": radio, "y": magazine, "z": wire}
+def television(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
+    site = "TéléInfo 24"
+    updated = moment + dt.timedelta(hours=rng.randrange(1, 5))
+    lines = [
+        "TéléInfo 24 | En direct | Replay | Programmes TV",
+        "Rechercher",
+        f"Info › {rng.choice(SECTIONS)}",
+        article["title"],
+        article["lede"],
+        f"Publié le {moment:%d/%m/%Y} à {moment:%H}h{moment:%M}, mis à jour le {updated:%d/%m/%Y} à "
+        f"{updated:%H}h{updated:%M}",
+        "Temps de lecture : 3 min",
+        "VIDÉO - Les images de la journée",
+        *article["paragraphs"],
+        "Avec AFP",
+        "À voir aussi",
+        *others[:2],
+        "Les plus lus",
+        *[f"{n}. {title}" for n, title in enumerate(others[2:5], start=1)],
+        f"© {site} {moment.year} — Conditions générales d'utilisation — Gestion des cookies",
+    ]
+    return "\n".join(lines) + "\n", {"publisher": site, "date_source": "text", "lede": article["lede"],
+                                     "encoding": "utf-8", "crlf": False}
+
+
+def portal(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
+    site = "Le Portail Sahel"
+    weekday = WEEKDAYS[moment.weekday()].capitalize()
+    lines = [
+        "Accueil | Politique | Économie | Sport | Culture | Contact",
+        "",
+        article["title"],
+        "",
+        f"Par Ahmed Koné | Publié le {weekday}, {moment.day} {MONTHS[moment.month - 1]} {moment.year} "
+        f"{moment:%H:%M}",
+        "",
+        article["lede"],
+        "",
+        *[part for paragraph in article["paragraphs"] for part in (paragraph, "")],
+        "Source : AFP",
+        "",
+        "Partager : Facebook Twitter WhatsApp LinkedIn",
+        "",
+        "Articles similaires",
+        *others[:4],
+        "",
+        f"© {moment.year} {site}. Tous droits réservés. Reproduction interdite sans autorisation.",
+    ]
+    return "\n".join(lines) + "\n", {"publisher": site, "date_source": "text", "lede": article["lede"],
+                                     "encoding": "utf-8-sig", "crlf": False}
+
+
+LAYOUTS = {"x": radio, "y": magazine, "z": wire, "v": television, "w": portal}
 
 
 def held_out_articles(shared: Path, count: int) -> list[dict]:
