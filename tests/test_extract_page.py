@@ -197,3 +197,12 @@ def test_headlines_strung_on_one_line_are_not_text():
             "Dernières dépêches : Séoul ferme bars et discothèques | Un avocat parisien mis en examen\n")
     article = parse_page(page, doc_id="p", path="p.txt", mtime=dt.datetime(2019, 10, 12, 9).timestamp())
     assert "Séoul" not in article.body and article.body.endswith("avec une phrase.")
+
+
+def test_a_breadcrumb_over_the_headline_does_not_make_it_a_list_of_headlines():
+    page = ("Rechercher\nInfo › Économie\nLe port de commerce annonce un plan d'investissement record\n"
+            "Le port a présenté mercredi un plan de dix millions d'euros, le plus important de son histoire.\n"
+            "Publié le 27/06/2019 à 16h39\nLe directeur du port a détaillé les travaux prévus, qui dureront "
+            "trois ans et concerneront les quais.\n")
+    article = parse_page(page, doc_id="p", path="p.txt")
+    assert article.title == "Le port de commerce annonce un plan d'investissement record"

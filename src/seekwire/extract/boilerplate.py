@@ -287,8 +287,9 @@ def _mark_furniture_blocks(lines: list[str], kinds: list[Kind]) -> None:
 
 
 def is_headline_shaped(line: str) -> bool:
-    """A line that reads like a headline: a few words, no final full stop."""
-    if not _MIN_LISTED_HEADLINE_WORDS <= len(line.split()) <= _MAX_HEADLINE_WORDS:
+    """A line that reads like a headline: a few words (marks such as a breadcrumb's "›" are none), no final full
+    stop."""
+    if not _MIN_LISTED_HEADLINE_WORDS <= len(_WORD.findall(line)) <= _MAX_HEADLINE_WORDS:
         return False
     return not line.rstrip("\"»”’)' ").endswith((".", ":", ",", ";", "…"))
 
