@@ -206,3 +206,19 @@ def test_a_breadcrumb_over_the_headline_does_not_make_it_a_list_of_headlines():
             "trois ans et concerneront les quais.\n")
     article = parse_page(page, doc_id="p", path="p.txt")
     assert article.title == "Le port de commerce annonce un plan d'investissement record"
+
+
+@pytest.mark.parametrize(
+    ("line", "site"),
+    [
+        ("© TéléInfo 24 2019 — Conditions générales d'utilisation", "TéléInfo 24"),
+        ("© 2019 Le Portail Sahel. Tous droits réservés.", "Le Portail Sahel"),
+        ("Radio Horizon Sud © 2019 - Tous droits réservés - Mentions légales", "Radio Horizon Sud"),
+        ("Copyright © 2020 Ouest-France", "Ouest-France"),
+        ("Une vue du port. © Jean Dupont / AFP", None),
+    ],
+)
+def test_the_site_is_named_by_its_rights_line(line, site):
+    page = (f"Un titre sur le port de commerce\n\nPARIS, 11 octobre (AFP) - Le port a voté son budget annuel.\n\n"
+            f"Un deuxième paragraphe suit, avec une phrase.\n\n{line}\n")
+    assert parse_page(page, doc_id="p", path="p.txt").publisher == site

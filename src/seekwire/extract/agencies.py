@@ -218,9 +218,34 @@ def copyright_holder(line: str) -> str | None:
     match = _COPYRIGHT.match(line)
     if match is None:
         return None
-    holder = match.group("holder").strip(" -,")
+    holder = _RIGHTS_SIGN.sub(" ", match.group("holder")).strip(" -,")  # "Copyright © 2020 Le Site"
     short = holder.split(" - ", 1)[0].strip()
     return short or None
+
+
+_RIGHTS_SIGN = re.compile(r"©|\(c\)|\bcopyright\b", re.IGNORECASE)
+_RIGHTS_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b")
+# What follows a site's name on its rights line: a legal sentence, links, or a separator before them.
+_RIGHTS_END = re.compile(r"\s+[-–—|•/]\s+|\s*[|•]\s*|[.;,](?:\s|$)|\s*\b(?:tous droits|all rights|droits "
+                         r"réservés|reproduction|mentions légales|conditions)\b", re.IGNORECASE)
+_MAX_SITE_NAME_WORDS = 5
+
+
+def rights_holder(line: str) -> str | None:
+    """The name set beside the sign of a site's rights line, on either side and with or without a year:
+    "© Le Site 2019 — Conditions…", "© 2019 Le Site. Tous droits réservés.", "Le Site © 2019 - Mentions
+    légales". None when no name of a few words stands there, or when the line credits an agency (a photo's
+    credit)."""
+    sign = _RIGHTS_SIGN.search(line)
+    if sign is None or agencies_in(line):
+        return None
+    after = _RIGHTS_YEARS.sub(" ", _RIGHTS_SIGN.sub(" ", line[sign.end() :])).strip(" -–—:,")
+    before = _RIGHTS_YEARS.sub(" ", line[: sign.start()]).strip(" -–—:,")
+    for name in (_RIGHTS_END.split(after, maxsplit=1)[0], _RIGHTS_END.split(before)[-1]):
+        words = name.split()
+        if 0 < len(words) <= _MAX_SITE_NAME_WORDS and words[0][0].isupper():
+            return " ".join(words)
+    return None
 
 
 def publisher_aliases_in(line: str) -> str | None:

@@ -23,6 +23,7 @@ from seekwire.extract.agencies import (
     agencies_in,
     copyright_holder,
     publisher_aliases_in,
+    rights_holder,
     split_closing_tag,
     split_dateline,
 )
@@ -32,6 +33,8 @@ from seekwire.extract.furniture import Furniture
 
 # A line this short without final punctuation, opening or closing the text, is a label (author, site name).
 _MAX_LABEL_WORDS = 3
+# A site's rights line is short: a longer line with a © in it is a sentence or a caption.
+_MAX_RIGHTS_WORDS = 24
 _FINAL_PUNCTUATION = re.compile(r"[.!?…:;»\"”)]$")
 # The headline is one of the first lines of text; its usual length and size, in characters and words.
 _HEADLINE_CANDIDATES = 8
@@ -328,15 +331,20 @@ def _is_label(paragraph: str) -> bool:
 
 def _collect_credits(lines: list[str], kinds: list[Kind], credits: _Credits) -> None:
     """Agencies from bylines and photo credits; the publisher from copyright lines and credit signatures."""
-    holder = None
+    holder = rights = None
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         if kind in (Kind.CREDIT, Kind.DATE):
             credits.add(index, agencies_in(line))
         if kind in (Kind.CREDIT, Kind.FOOTER):
             credits.publisher = credits.publisher or publisher_aliases_in(line)
             holder = holder or copyright_holder(line)
+        if kind in (Kind.FOOTER, Kind.WIDGET, Kind.FURNITURE, Kind.TEXT) and len(line.split()) <= _MAX_RIGHTS_WORDS:
+            rights = rights or rights_holder(line)
     if holder is not None:
         credits.publisher = _site_name(lines, holder)
+    elif credits.publisher is None and rights is not None:
+        # The site's own rights line, wherever the page sets it: the name beside its sign.
+        credits.publisher = rights
 
 
 def _site_name(lines: list[str], holder: str) -> str:
