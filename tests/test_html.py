@@ -40,6 +40,7 @@ PAGE = """<!DOCTYPE html>
 et des réparations.</p>
 <p>Les organisateurs attendent plusieurs milliers de visiteurs, malgré la pluie annoncée pour le week-end
 et les &eacute;clairs.</p>
+<div class="article-tags"><span>Mots-clés :</span> <a href="/t/brest">#Brest</a> <a href="/t/mer">#mer</a></div>
 <ul class="related"><li><a href="/x">Un autre bateau traverse la Manche sans équipage</a></li></ul>
 </article>
 <div id="comments"><h3>Réactions</h3><p>Quel beau bateau, vraiment magnifique à voir.</p></div>
@@ -77,6 +78,11 @@ def test_markup_evidence_is_distrusted_where_it_misleads() -> None:
     assert markup.headlines == ["La Gazette", "Le port de Brest accueille un voilier géant"]
     assert all("ne pas indexer" not in line and "color" not in line for line in markup.lines)
     assert "Quel beau bateau, vraiment magnifique à voir." not in markup.lines
+
+
+def test_a_no_break_space_is_kept_as_in_a_text_page() -> None:
+    text = page().replace("<h1>Le port de Brest", "<h1>Le port de&nbsp;Brest")
+    assert parse(text).title == "Le port de\u00a0Brest accueille un voilier géant"
 
 
 def test_og_url_stands_in_for_a_missing_canonical() -> None:

@@ -44,8 +44,8 @@ _BLOCKS = frozenset({
     "tbody", "td", "tfoot", "th", "thead", "time", "tr", "ul",
 })  # fmt: skip
 # Class or id words that web templates give to what is around an article, never in it (comments, share
-# buttons, related-story boxes, cookie banners): a generic convention, the one main-text extractors rely on.
-_AROUND = re.compile(r"(?:^|[\s_-])(comments?|commentaires?|reactions?|share|sharing|social|related|"
+# buttons, related-story boxes, tag lists, cookie banners): a generic convention, the one main-text extractors rely on.
+_AROUND = re.compile(r"(?:^|[\s_-])(comments?|commentaires?|reactions?|share|sharing|social|related|tags?|keywords|"
                      r"cookies?|newsletter|sidebar|outbrain|taboola)(?:$|[\s_-])", re.I)
 # Captions and photo credits: not article text, but a photo credit names an agency the page credits.
 _CAPTION = re.compile(r"caption|legend|credit|l[ée]gende", re.I)
@@ -54,7 +54,7 @@ _CAPTION = re.compile(r"caption|legend|credit|l[ée]gende", re.I)
 _MAX_VISIBLE = 2 * 1024 * 1024
 # A block whose whole text is one link of this many words is a link to another story, not article text.
 _MIN_LINK_WORDS = 4
-_SPACE = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
+_SPACE = re.compile(r"[ \t\r\n\f]+")  # a no-break space is text, as in a text page
 # Separators a site sets between the headline and its own name in `<title>` and `og:title`.
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—·]\s+(?=[^-|–—·]+$)")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
