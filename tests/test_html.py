@@ -220,3 +220,21 @@ def test_development_pages_read_right_with_furniture() -> None:
         dates += (article.date.isoformat() if article.date else None) == row["date"]
     assert titles / len(rows) >= 0.97
     assert dates / len(rows) >= 0.98
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "<!-- only a comment -->",
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>Un texte.</p></body></html>',
+        '<html><head><script type="application/ld+json">{"@type": ["NewsArticle"], "headline": 5, '
+        '"datePublished": "pas une date"}</script><script type="application/ld+json">[[[</script></head></html>',
+        '<meta property="article:published_time" content="2020-13-45"><p>Un texte.</p>',
+        "<p>" * 5000 + "Un texte.",
+    ],
+)
+def test_odd_markup_gives_an_article_or_nothing_never_an_error(text: str) -> None:
+    article = parse(text)
+    assert article.date is None
+    assert article.body in ("", "Un texte.")

@@ -120,7 +120,7 @@ def read_markup(text: str) -> Markup:
         return markup
     try:
         root = html.document_fromstring(text, parser=html.HTMLParser(recover=True, huge_tree=False))
-    except (etree.ParserError, ValueError):
+    except (etree.LxmlError, ValueError):
         return markup
     if root is None:
         return markup
