@@ -1,7 +1,7 @@
 """Score page understanding (`parse_page`) against the gold of the development crawls.
 
 For each crawl directory (dumps-dev, dumps-dev-b, wikinews-dev, wikinews-dev-b: eight page layouts, gold
-`template` a-d and m-p) every page is decoded the simple way a reader would (UTF-8 with or without BOM, else
+`template` a-d and m-p; html-dev: four layouts of saved web pages, A-D, read with `parse_html`) every page is decoded the simple way a reader would (UTF-8 with or without BOM, else
 Windows-1252; CRLF normalised), parsed with the gold modification time, and compared with its gold row: title,
 date, time, agencies (as an ordered list), lede and publisher accuracy, body token precision / recall / F1, and
 leakage (the share of extracted body tokens absent from the gold body). Figures are given per page layout and
@@ -9,8 +9,9 @@ overall, with the parsing speed. Furniture is learned from each crawl's own page
 on a user's folder.
 
 A figure measured on the layouts a setting was chosen on is optimistic, so `--leave-one-out` also scores each
-layout with the setting (furniture share, headline weights; see `SETTINGS`) that does best on the other seven,
-and reports the eight left-out scores and their mean: the figure to expect on a site never seen.
+layout with the setting (furniture share, headline weights; see `SETTINGS`) that does best on the other layouts
+scored, and reports each left-out score and their mean: the figure to expect on a site never seen. Saved web
+pages are scored on their own (`--crawl html-dev --leave-one-out`: fitted on three layouts, scored on the fourth).
 
     PYTHONPATH=src python bench/extraction.py [--shared DIR] [--crawl NAME]... [--limit N] [--no-furniture]
         [--leave-one-out] [--show-failures N] [--json FILE]
@@ -37,11 +38,13 @@ from tabulate import tabulate
 
 from seekwire.article import Article
 from seekwire.extract import Furniture, HeadlineWeights, learn_furniture, parse_page
+from seekwire.extract.html import decode_html, page_text, parse_html, read_markup
+from seekwire.reading import decode as decode_page
 
 DEFAULT_SHARED = Path(
     os.environ.get("SEEKWIRE_SHARED", Path(__file__).resolve().parents[1].parent / "shared")
 )
-CRAWLS = ("dumps-dev", "dumps-dev-b", "wikinews-dev", "wikinews-dev-b")
+CRAWLS = ("dumps-dev", "dumps-dev-b", "wikinews-dev", "wikinews-dev-b", "html-dev")
 _TOKEN = re.compile(r"\w+")
 FIELDS = ("title", "date", "time", "agencies", "lede", "publisher")
 
@@ -91,6 +94,14 @@ class Crawl:
     texts: list[str] = field(default_factory=list)
     gold: list[dict] = field(default_factory=list)
 
+    @property
+    def html(self) -> bool:
+        return bool(self.gold) and self.gold[0]["file"].endswith((".html", ".htm"))
+
+    def visible(self) -> list[str]:
+        """The pages' text as furniture is learned from it: for saved web pages, their visible text."""
+        return [page_text(read_markup(text)) for text in self.texts] if self.html else self.texts
+
 
 def decode(raw: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252, with `\\n` line endings."""
@@ -107,7 +118,8 @@ def load_crawl(directory: Path, limit: int | None) -> Crawl:
         for line in rows:
             row = json.loads(line)
             crawl.gold.append(row)
-            crawl.texts.append(decode((directory / row["file"]).read_bytes()))
+            raw = (directory / row["file"]).read_bytes()
+            crawl.texts.append(decode_html(raw, decode_page) if row["file"].endswith((".html", ".htm")) else decode(raw))
             if limit is not None and len(crawl.gold) >= limit:
                 break
     return crawl
@@ -179,8 +191,9 @@ def run_crawl(
     started = time.perf_counter()
     if furniture is not None:
         furniture = Furniture(furniture.sites, min_share=setting.furniture_share)
+    parse = parse_html if crawl.html else parse_page
     articles = [
-        parse_page(
+        parse(
             text,
             doc_id=row["file"],
             path=row["file"],
@@ -223,10 +236,13 @@ def score_left_out(crawls: list[Crawl], learned: list[Furniture | None]) -> list
             {
                 "left out": left_out,
                 "fitted on the others": SETTINGS[best].label(),
-                **{name: figures[name] for name in ("title", "lede", "body F1", "leakage", "pages")},
+                **{name: figures[name] for name in ("title", "date", "agencies", "lede", "body F1", "leakage", "pages")},
             }
         )
-    mean = {name: statistics.fmean(row[name] for row in rows) for name in ("title", "lede", "body F1", "leakage")}
+    mean = {
+        name: statistics.fmean(row[name] for row in rows)
+        for name in ("title", "date", "agencies", "lede", "body F1", "leakage")
+    }
     rows.append({"left out": "mean", "fitted on the others": "", **mean, "pages": sum(r["pages"] for r in rows)})
     overall = max(
         range(len(SETTINGS)),
@@ -267,7 +283,7 @@ def print_failures(articles: list[Article], crawl: Crawl, scores: list[PageScore
     "crawl_names",
     multiple=True,
     type=click.Choice(CRAWLS),
-    help="Score only this crawl (repeatable); all four by default.",
+    help="Score only this crawl (repeatable); all five by default.",
 )
 @click.option("--limit", type=int, default=None, help="Score at most N pages per crawl.")
 @click.option(
@@ -303,7 +319,7 @@ def main(
     if not corpus.is_dir():
         raise click.ClickException(f"no corpus in {corpus} — pass --shared or set SEEKWIRE_SHARED")
     crawls = [load_crawl(corpus / name, limit) for name in crawl_names or CRAWLS]
-    learned = [learn_furniture(crawl.texts) if furniture else None for crawl in crawls]
+    learned = [learn_furniture(crawl.visible()) if furniture else None for crawl in crawls]
     rows = []
     all_scores: list[PageScore] = []
     for crawl, crawl_furniture in zip(crawls, learned, strict=True):
@@ -325,7 +341,7 @@ def main(
     if held_out:
         click.echo(
             "\nleave one layout out: each layout scored with the setting fitted on the others"
-            f" (the defaults are {Setting().label()}; 'none' is the setting fitted on all eight)"
+            f" (the defaults are {Setting().label()}; 'none' is the setting fitted on all of them)"
         )
         click.echo(tabulate(held_out, headers="keys", floatfmt=".3f"))
     if json_path is not None:

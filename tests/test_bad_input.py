@@ -62,7 +62,7 @@ def messy_dir(root: Path) -> Path:
     pages.mkdir()
     for name, (data, _) in PAGES.items():
         (pages / name).write_bytes(data)
-    for name in ("page.html", "photo.png", "notes.md", "data.json"):
+    for name in ("page.xml", "photo.png", "notes.md", "data.json"):
         (pages / name).write_bytes(b"\x89PNG\x00\x00" if name.endswith(".png") else PAGE.encode())
     return pages
 

@@ -155,7 +155,7 @@ def cli() -> None:
 @translate_errors
 def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool, wait: float,
           fmt: str | None, as_json: bool) -> None:
-    """Index pages (.txt) and articles (.jsonl, .jsonl.gz) from files and directories.
+    """Index pages (.txt), saved web pages (.html, .htm, .html.gz) and articles (.jsonl, .jsonl.gz).
 
     Only files that changed since the last run are read again; documents whose file disappeared from an
     indexed directory are removed.

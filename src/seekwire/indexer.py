@@ -30,7 +30,6 @@ from seekwire.article import Article
 from seekwire.errors import NoIndexError
 from seekwire.extract.furniture import Furniture
 from seekwire.reading import (
-    MAX_PAGE_BYTES,
     NotText,
     Source,
     file_fingerprint,
@@ -351,7 +350,7 @@ def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str,
     """
     entry = manifest.get(source.key)
     try:
-        digest = file_fingerprint(handle, None if source.is_jsonl else MAX_PAGE_BYTES + 1)
+        digest = file_fingerprint(handle, source.read_limit)
     except OSError as error:
         report.skipped.append(Skip(source.shown, f"cannot read: {error.strerror or error}"))
         return

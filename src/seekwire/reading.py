@@ -29,10 +29,13 @@ from typing import BinaryIO
 
 from seekwire.article import Article
 from seekwire.extract import Furniture, parse_page
+from seekwire.extract.html import decode_html, parse_html, read_markup
+from seekwire.extract.html import page_text as html_text
 from seekwire.results import Skip
 from seekwire.text import os_text, repair, without_controls
 
 PAGE_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm", ".html.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 MIB = 1024 * 1024
 # A JSONL line longer than this is skipped rather than parsed: it cannot be an article we can show.
@@ -40,6 +43,9 @@ MAX_JSONL_LINE = 16 * MIB
 # The most of a page file that is read, and of an article's body that is kept.
 MAX_PAGE_BYTES = MIB
 MAX_TEXT = MIB
+# The most of a saved web page that is read (after decompression): scripts, styles and inline images make a
+# page several times larger than its text, but beyond this it is a dump or a mistake like any other.
+MAX_HTML_BYTES = 8 * MIB
 CHUNK = MIB
 # The openings of common binary formats, for files too regular to be caught by their control characters.
 BINARY_SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG": "PNG", b"GIF87a": "GIF", b"GIF89a": "GIF",
@@ -69,6 +75,17 @@ class Source:
         return self.key.endswith(JSONL_SUFFIXES)
 
     @property
+    def is_html(self) -> bool:
+        return self.key.lower().endswith(HTML_SUFFIXES)
+
+    @property
+    def read_limit(self) -> int | None:
+        """How many bytes of the file are ever read (and fingerprinted): all of a JSONL file."""
+        if self.is_jsonl:
+            return None
+        return (MAX_HTML_BYTES if self.is_html else MAX_PAGE_BYTES) + 1
+
+    @property
     def term(self) -> str:
         """The file's name in the index: its key as text that can always be encoded."""
         return os_text(self.key)
@@ -76,7 +93,7 @@ class Source:
 
 def input_kind(name: str) -> bool:
     """True when a file name is one seekwire reads."""
-    return name.endswith(PAGE_SUFFIXES + JSONL_SUFFIXES)
+    return name.endswith(PAGE_SUFFIXES + JSONL_SUFFIXES) or name.lower().endswith(HTML_SUFFIXES)
 
 
 def walk(paths: Iterable[str | os.PathLike], is_index: Callable[[str], bool] = lambda path: False
@@ -260,7 +277,11 @@ def _looks_binary(text: str) -> bool:
 
 def page_id(source: Source) -> str:
     """The id of a page file: its name without the extension (bytes that are not UTF-8 written `\\xNN`)."""
-    return os_text(Path(source.key).name.removesuffix(".txt"))
+    name = Path(source.key).name
+    for suffix in (".txt", *HTML_SUFFIXES):
+        if name.lower().endswith(suffix):
+            return os_text(name[: -len(suffix)])
+    return os_text(name)
 
 
 def read_page(source: Source, data: bytes, mtime: float, complete: bool = True,
@@ -273,10 +294,54 @@ def read_page(source: Source, data: bytes, mtime: float, complete: bool = True,
     return parse_page(text, doc_id=page_id(source), path=source.shown, mtime=mtime, furniture=furniture)
 
 
+def read_html(source: Source, data: bytes, mtime: float, complete: bool = True,
+              furniture: Furniture | None = None) -> Article:
+    """Decode and extract one saved web page (see `extract.html`). Raises NotText."""
+    text = decode_html(data, lambda raw: decode(raw, complete))
+    article = parse_html(text, doc_id=page_id(source), path=source.shown, mtime=mtime, furniture=furniture)
+    if not (article.title.strip() or article.body.strip()):
+        raise NotText("no text in the page")
+    article.body = article.body[:MAX_TEXT]
+    return article
+
+
+def page_bytes(source: Source, handle: BinaryIO) -> tuple[bytes, bool]:
+    """The bytes of a page file that are read, decompressed for `.html.gz`, and whether they are all of it.
+    Raises NotText for a damaged compressed file."""
+    limit = MAX_HTML_BYTES if source.is_html else MAX_PAGE_BYTES
+    if source.key.lower().endswith(".gz"):
+        try:
+            data = gzip.GzipFile(fileobj=handle).read(limit + 1)
+        except (OSError, EOFError, zlib.error) as error:
+            raise NotText(f"unreadable compressed data: {error}") from error
+    else:
+        data = handle.read(limit + 1)
+    return data[:limit], len(data) <= limit
+
+
+def page_text(source: Source, handle: BinaryIO) -> str:
+    """The text of a page file as site furniture is counted on it: for a web page, its visible text.
+    Raises NotText."""
+    data, complete = page_bytes(source, handle)
+    if source.is_html:
+        return html_text(read_markup(decode_html(data, lambda raw: decode(raw, complete))))
+    return decode(data, complete)
+
+
 def read_page_file(source: Source, handle: BinaryIO, mtime: float,
                    furniture: Furniture | None = None) -> Iterator[Article | Skip]:
-    """The article of a page file, from at most MAX_PAGE_BYTES of it, and a Skip when the page was cut or
-    cannot be used."""
+    """The article of a page file, from at most MAX_PAGE_BYTES of it (MAX_HTML_BYTES of a web page), and a
+    Skip when the page was cut or cannot be used."""
+    if source.is_html:
+        try:
+            data, complete = page_bytes(source, handle)
+            yield read_html(source, data, mtime, complete, furniture)
+        except NotText as error:
+            yield Skip(source.shown, str(error))
+            return
+        if not complete:
+            yield Skip(source.shown, f"longer than {MAX_HTML_BYTES // MIB} MiB: only its start was indexed")
+        return
     data = handle.read(MAX_PAGE_BYTES + 1)
     complete = len(data) <= MAX_PAGE_BYTES
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from seekwire import storage
 from seekwire.extract.furniture import Furniture, page_keys
-from seekwire.reading import MAX_PAGE_BYTES, NotText, Source, decode, open_input
+from seekwire.reading import NotText, Source, open_input, page_text
 
 FURNITURE = "furniture.json"
 _FORMAT = 1
@@ -111,8 +111,7 @@ def _count_file(learned: LearnedFurniture, source: Source) -> None:
         return
     try:
         with open_input(source.key) as handle:
-            data = handle.read(MAX_PAGE_BYTES + 1)
-        text = decode(data[:MAX_PAGE_BYTES], len(data) <= MAX_PAGE_BYTES)
+            text = page_text(source, handle)
     except (OSError, NotText):
         learned.forget(source.key)
         return

@@ -102,22 +102,23 @@ def parse_page(
     furniture: Furniture | None = None,
     today: dt.date | None = None,
     headline: HeadlineWeights = HeadlineWeights(),
+    headline_hint: str | None = None,
 ) -> Article:
     """Extract an `Article` from the decoded text of one page.
 
     `mtime` (POSIX seconds) anchors dates printed without a year and relative dates; `furniture` holds the
     line counts learned from the collection the page belongs to (see `learn_furniture`); `today` stands in for
     the clock when a weekday must pin a year and there is no `mtime`; `headline` weighs the clues that choose
-    the headline.
+    the headline; `headline_hint` is a headline the page's markup vouches for, taken when it is a line of text.
     """
     lines = [line.strip() for line in text.split("\n")]
     if furniture is not None:
         article = _segment(lines, classify_lines(lines, furniture.for_page(text)), doc_id, path, mtime, today,
-                           headline)
+                           headline, headline_hint)
         if article.body:
             return article
         # Learned furniture never empties a page: one of several copies of a story repeats every line.
-    return _segment(lines, classify_lines(lines), doc_id, path, mtime, today, headline)
+    return _segment(lines, classify_lines(lines), doc_id, path, mtime, today, headline, headline_hint)
 
 
 def _segment(
@@ -128,9 +129,11 @@ def _segment(
     mtime: float | None,
     today: dt.date | None,
     headline: HeadlineWeights,
+    headline_hint: str | None = None,
 ) -> Article:
     """The article of a page whose lines have their kinds."""
-    title_index = _title_index(lines, kinds, path, headline)
+    hinted = [i for i, line in enumerate(lines) if headline_hint and line == headline_hint]
+    title_index = hinted[0] if hinted else _title_index(lines, kinds, path, headline)
     title = lines[title_index] if title_index is not None else ""
     start = -1 if title_index is None else title_index
     text_after = [i for i in range(start + 1, len(lines)) if kinds[i] is Kind.TEXT]
