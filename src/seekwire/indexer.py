@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 
 from seekwire import sitefurniture, storage
 from seekwire.article import Article
+from seekwire.engine.segments import BuiltSegmentsWriter, ParallelBuilder, SegmentBuilder
 from seekwire.errors import NoIndexError
 from seekwire.extract.furniture import Furniture
 from seekwire.reading import (
@@ -43,7 +44,6 @@ from seekwire.reading import (
 )
 from seekwire.results import IndexReport, Skip
 from seekwire.schema import build_schema, document_fields
-from seekwire.segments import BuiltSegmentsWriter, ParallelBuilder, SegmentBuilder
 from seekwire.text import os_text
 
 Progress = Callable[[int, int], None]

@@ -8,13 +8,12 @@ with terms the current analyzer no longer produces.
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 
 from whoosh import columns, fields, formats
-from whoosh.system import pack_uint
 
 from seekwire.analysis import FrenchAnalyzer
 from seekwire.article import Article, Entities
+from seekwire.engine.positions import encode_positions
 
 SCHEMA_VERSION = 3
 
@@ -65,21 +64,7 @@ class FrenchPositions(formats.Positions):
             yield term, count, weight, self.encode(positions)
 
     def encode(self, positions: list[int]) -> bytes:
-        if len(positions) != 1:
-            deltas = [after - before for before, after in zip([0, *positions], positions)]
-            return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
-        position = positions[0]
-        value = _SINGLE_POSITIONS.get(position)
-        if value is None:
-            value = pack_uint(1) + pickle.dumps(positions, 2)
-            if len(_SINGLE_POSITIONS) < SINGLE_POSITIONS_KEPT:
-                _SINGLE_POSITIONS[position] = value
-        return value
-
-
-# The encoded value of a word seen once, by position, for the first positions of a text.
-SINGLE_POSITIONS_KEPT = 100_000
-_SINGLE_POSITIONS: dict[int, bytes] = {}
+        return encode_positions(positions)
 
 
 def fast_text(analyzer: FrenchAnalyzer, stored: bool, field_boost: float = 1.0) -> fields.TEXT:

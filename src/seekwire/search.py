@@ -28,7 +28,7 @@ from whoosh.query import Query
 from seekwire import ranking, storage
 from seekwire.analysis import ANALYZER, WORD, fold, terms
 from seekwire.article import Article, is_inferred
-from seekwire.columns import live_docs
+from seekwire.engine.columns import live_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, LIST_FACETS, NO_DAY, FacetReader
 from seekwire.inflection import related_stems

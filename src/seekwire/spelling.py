@@ -22,14 +22,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from whoosh.automata import lev
 from whoosh.reading import IndexReader
 
 from seekwire.analysis import ANALYZER, WORD, fold, normalize
+from seekwire.engine.automata import Levenshtein
 
 # A term this rare is a typo candidate when a close term is at least RATIO times more frequent.
 RARE_DOCS = 2
@@ -88,9 +87,9 @@ class Speller:
             maxdist = 2 if len(term) >= LONG_WORD else 1
             candidates = Counter()
             # Two Levenshtein edits reach a transposition, which counts as one (distance() below).
-            automaton = lev.levenshtein_automaton(term, 2, PREFIX).to_dfa() if rare else None
+            automaton = Levenshtein(term, 2, PREFIX) if rare else None
             for fieldname in self._fields if rare else ():
-                for close in _accepted(automaton, self._terms_from(fieldname, term[:PREFIX])):
+                for close in automaton.accepted(self._terms_from(fieldname, term[:PREFIX])):
                     if close != term and distance(close, term) <= maxdist:
                         candidates[close] = max(candidates[close], self._reader.doc_frequency(fieldname, close))
             # Stemming the one-edit variants of the typed word is the costly search: keep it for words the
@@ -125,8 +124,7 @@ class Speller:
     def within(self, fieldname: str, term: str, maxdist: int, prefix: int) -> list[str]:
         """The field's terms within `maxdist` Levenshtein edits of `term` that share its first `prefix`
         letters (a fuzzy query word)."""
-        automaton = lev.levenshtein_automaton(term, maxdist, prefix).to_dfa()
-        return list(_accepted(automaton, self._terms_from(fieldname, term[:prefix])))
+        return list(Levenshtein(term, maxdist, prefix).accepted(self._terms_from(fieldname, term[:prefix])))
 
     def _terms_from(self, fieldname: str, prefix: str) -> list[str]:
         """The field's terms that start with `prefix`, sorted, over every segment. Whoosh's own automaton
@@ -193,24 +191,6 @@ def distance(a: str, b: str) -> int:
             if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
                 row[j] = min(row[j], earlier[j - 2] + 1)
     return row[-1]
-
-
-def _accepted(automaton, terms: list[str]) -> Iterator[str]:
-    """The terms of a sorted list that a Levenshtein automaton accepts: from each term, jump to the next
-    string the automaton could accept (Whoosh's walk, over a list in memory)."""
-    if not terms:
-        return
-    i = 0
-    match = automaton.next_valid_string(terms[0])
-    while match:
-        i = bisect_left(terms, match, i)
-        if i == len(terms):
-            return
-        if terms[i] == match:
-            yield match
-            match = automaton.next_valid_string(match + "\0")
-        else:
-            match = automaton.next_valid_string(terms[i])
 
 
 def _edits(word: str) -> set[str]:
