@@ -17,6 +17,7 @@ import functools
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Callable
 
 import click
@@ -84,6 +85,16 @@ class Commands(click.Group):
             after_progress = "\n" if sys.stderr.isatty() else ""
             click.echo(f"{after_progress}seekwire: interrupted", err=True)
             raise click.exceptions.Exit(128 + getattr(stop, "signum", signal.SIGINT)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if isinstance(error, OSError) and error.errno == errno.EPIPE:
+                raise
+            # A bug in seekwire: its traceback for the report, one line for the user, never "your index".
+            traceback.print_exc()
+            click.echo(f"seekwire: internal error ({type(error).__name__}) — please report it, with the "
+                       "traceback above", err=True)
+            raise click.exceptions.Exit(2) from None
 
 
 def translate_errors(command: Callable) -> Callable:
