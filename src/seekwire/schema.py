@@ -3,6 +3,11 @@
 Bump SCHEMA_VERSION whenever a field or the analyzer changes meaning: an index built under another version is
 refused on open with a message asking for `seekwire index --rebuild`, rather than silently answering queries
 with terms the current analyzer no longer produces.
+
+Whoosh pickles the schema into every index, naming the modules of FrenchAnalyzer, FrenchPositions and
+ListField: unpickled, that copy would tie every index ever built to where those classes live today, and a
+module moved would make each of them fail to open. Indexes are opened with `build_schema()` instead
+(storage.py), so the pickled copy is never read and SCHEMA_VERSION is the only authority.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ from seekwire.errors import (
     SchemaMismatchError,
     SeekwireError,
 )
-from seekwire.schema import SCHEMA_VERSION
+from seekwire.schema import SCHEMA_VERSION, build_schema
 
 MARKER = ".seekwire-index"
 MARKER_TEXT = "This directory is a seekwire index: seekwire rewrites and removes what it holds.\n"
@@ -216,9 +216,9 @@ def _release(error: BaseException) -> None:
 
 
 def open_index(generation: Path) -> whoosh_index.Index:
-    """Open the Whoosh index of a generation. Raises CorruptIndexError."""
+    """Open the Whoosh index of a generation, with the schema built in code. Raises CorruptIndexError."""
     with IndexErrors(generation.parent):
-        return whoosh_index.open_dir(os.fspath(generation))
+        return whoosh_index.open_dir(os.fspath(generation), schema=build_schema())
 
 
 def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSearcher:
@@ -233,7 +233,7 @@ def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSear
         check_generation(generation)
         try:
             with IndexErrors(index_dir):
-                return MappedStorage(os.fspath(generation)).open_index().searcher(**options)
+                return MappedStorage(os.fspath(generation)).open_index(schema=build_schema()).searcher(**options)
         except CorruptIndexError:
             newer = current_generation(index_dir)
             if newer == generation:
