@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
 from itertools import islice
 
 from whoosh.reading import IndexReader
@@ -47,29 +46,20 @@ LONGEST_WORD = 40
 COMPARED = 20
 
 
-@dataclass(frozen=True)
-class Correction:
-    """A term the user probably meant (`term`), for the one typed (`typed`)."""
-
-    typed: str
-    term: str
-    docs: int
-
-
 class Speller:
     """Looks up close terms in the index's text fields."""
 
     def __init__(self, reader: IndexReader, fields: tuple[str, ...]):
         self._reader = reader
         self._fields = fields
-        self._cache: dict[tuple[str, tuple[str, ...]], list[Correction]] = {}
+        self._cache: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self._lexicon: dict[tuple[str, str], list[str]] = {}
         self._forms: dict[str, Counter[str]] = {}
 
     def doc_frequency(self, term: str) -> int:
         return max(self._reader.doc_frequency(f, term) for f in self._fields)
 
-    def corrections(self, term: str, typed: tuple[str, ...] = ()) -> list[Correction]:
+    def corrections(self, term: str, typed: tuple[str, ...] = ()) -> list[str]:
         """Close, much more frequent terms for `term`, best first; empty when `term` looks right.
 
         `typed` are the words of the query that gave `term`: their one-edit variants are stemmed too, which
@@ -77,7 +67,7 @@ class Speller:
         key = (term, typed)
         if key in self._cache:
             return self._cache[key]
-        found: list[Correction] = []
+        found: list[str] = []
         own = self.doc_frequency(term)
         # The stemmer cuts a misspelt word down to a short, common stem ("réaisé" -> "re"): such a stem
         # says nothing of the word meant, whatever its frequency.
@@ -101,7 +91,7 @@ class Speller:
                               key=lambda item: (-item[1], item[0]))[:COMPARED]  # ties in term order
             typed_folds = [fold(word) for word in typed] or [term]
             ranked = sorted(frequent, key=lambda item: (self._nearness(item[0], typed_folds), -item[1], item[0]))
-            found = [Correction(term, close, docs) for close, docs in ranked]
+            found = [close for close, _ in ranked]
         self._cache[key] = found
         return found
 
