@@ -109,10 +109,10 @@ def test_same_file_name_in_two_directories_gets_two_ids(seeds: Path, tmp_path: P
 
 def test_rebuild_swaps_in_a_new_generation(seeds: Path, index_dir: Path) -> None:
     build([seeds], index_dir)
-    before = current_generation(index_dir)
+    before, ids_before = current_generation(index_dir), ids(index_dir)
     report = build([seeds], index_dir, rebuild=True)
     after = current_generation(index_dir)
-    assert report.added == 2 and before != after and ids(index_dir) == ids(index_dir)
+    assert report.added == 2 and before != after and ids(index_dir) == ids_before
 
 
 def test_failed_rebuild_leaves_the_previous_index(seeds: Path, index_dir: Path, monkeypatch) -> None:

