@@ -1,4 +1,5 @@
-"""README's tour stays true: every command it shows runs against the seeds and prints output of the shape shown.
+"""README stays true: every command of its tour runs against the seeds and prints output of the shape shown,
+and its layout table names every module.
 
 The commands run as a reader types them, in a shell, in order, from a directory holding `seeds/`. What is compared
 is the shape, not the figures: a table's header or a summary line with its numbers blanked out, a JSON object's
@@ -43,6 +44,13 @@ def shape(lines: list[str]) -> object:
 
 def test_the_tour_has_commands() -> None:
     assert len(tour_commands()) >= 6
+
+
+def test_the_layout_table_names_every_module() -> None:
+    table = README.read_text(encoding="utf-8").split("## Layout", 1)[1].split("\n## ", 1)[0]
+    package = README.parent / "src" / "seekwire"
+    modules = [path for path in package.rglob("*.py") if path.name not in ("__init__.py", "__main__.py")]
+    assert [str(path.relative_to(package)) for path in modules if f"`{path.name}`" not in table] == []
 
 
 @pytest.mark.slow
