@@ -21,10 +21,10 @@ def known_entities(entities: dict) -> type:
     from seekwire.article import Entities
 
     class KnownEntities:
-        def recognize(self, articles):
-            for article in articles:
+        def recognize_pairs(self, pairs):
+            for tag, article in pairs:
                 article.entities = entities.get(article.id, Entities())
-                yield article
+                yield tag, article
 
     return KnownEntities
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index, query as wq
 
 from seekwire.analysis import ANALYZER
-from seekwire.columns import field_lengths, live_docs, numeric_column
+from seekwire.engine.columns import field_lengths, live_docs, numeric_column
+from seekwire.engine.postings import term_docs
 from seekwire.facets import WHOLE_COLUMN_SHARE, FacetReader
-from seekwire.postings import term_docs
 from seekwire.ranking import (
     B,
     COMBINED_TITLE_WEIGHT,

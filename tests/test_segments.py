@@ -22,8 +22,9 @@ import pytest
 from click.testing import CliRunner
 from whoosh import index as whoosh_index
 
-from seekwire import Searcher, index_paths, indexer, segments, storage
+from seekwire import Searcher, index_paths, indexer, storage
 from seekwire.cli import cli
+from seekwire.engine import segments
 from seekwire.schema import build_schema
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -223,7 +224,7 @@ def test_workers_stop_when_the_indexing_process_is_killed(tmp_path: Path) -> Non
     script = f"""
 import multiprocessing, time
 from whoosh import index
-from seekwire import segments
+from seekwire.engine import segments
 from seekwire.schema import build_schema
 if __name__ == "__main__":
     schema = build_schema()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
-from whoosh.automata import lev
 
-from seekwire.spelling import PREFIX, _accepted, distance as spelling_distance
+from seekwire.engine.automata import Levenshtein
+from seekwire.spelling import PREFIX, distance as spelling_distance
 
 words = st.text(alphabet="abcé", min_size=1, max_size=7)
 
@@ -23,8 +23,7 @@ def distance(a: str, b: str) -> int:
 
 @given(st.sets(words, max_size=40), words, st.sampled_from((1, 2)))
 def test_the_walk_finds_every_term_within_reach_and_no_other(terms, word, maxdist) -> None:
-    automaton = lev.levenshtein_automaton(word, maxdist, PREFIX).to_dfa()
-    found = list(_accepted(automaton, sorted(terms)))
+    found = list(Levenshtein(word, maxdist, PREFIX).accepted(sorted(terms)))
     assert found == sorted(t for t in terms if t[:PREFIX] == word[:PREFIX] and distance(t, word) <= maxdist)
 
 

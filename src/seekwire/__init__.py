@@ -15,38 +15,12 @@ the search engine.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
+
+from seekwire.engine.startup import import_whoosh
 
 __version__ = "0.1.0"
 
-
-def _import_whoosh_compat() -> None:
-    """Import whoosh.compat without urllib.request.
-
-    whoosh.compat imports urllib.request, and with it http.client and the email package, only to re-export
-    `urlretrieve`, which Whoosh never calls: a third of the import time of a query. It is imported here against
-    a stand-in whose `urlretrieve` imports the real one on first call, and the stand-in is then removed, so
-    that any later `import urllib.request` gets the real module.
-    """
-    if "whoosh.compat" in sys.modules or "urllib.request" in sys.modules:
-        return
-    stand_in = types.ModuleType("urllib.request")
-
-    def urlretrieve(*args, **kwargs):
-        from urllib.request import urlretrieve as real
-
-        return real(*args, **kwargs)
-
-    stand_in.urlretrieve = urlretrieve
-    sys.modules["urllib.request"] = stand_in
-    try:
-        importlib.import_module("whoosh.compat")
-    finally:
-        del sys.modules["urllib.request"]
-
-
-_import_whoosh_compat()
+import_whoosh()
 
 _EXPORTS = {
     "index_paths": "seekwire.indexer",

@@ -17,6 +17,7 @@ import functools
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Callable
 
 import click
@@ -84,6 +85,16 @@ class Commands(click.Group):
             after_progress = "\n" if sys.stderr.isatty() else ""
             click.echo(f"{after_progress}seekwire: interrupted", err=True)
             raise click.exceptions.Exit(128 + getattr(stop, "signum", signal.SIGINT)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if isinstance(error, OSError) and error.errno == errno.EPIPE:
+                raise
+            # A bug in seekwire: its traceback for the report, one line for the user, never "your index".
+            traceback.print_exc()
+            click.echo(f"seekwire: internal error ({type(error).__name__}) — please report it, with the "
+                       "traceback above", err=True)
+            raise click.exceptions.Exit(2) from None
 
 
 def translate_errors(command: Callable) -> Callable:
@@ -106,12 +117,15 @@ def index_option(command: Callable) -> Callable:
     )(command)
 
 
-def format_options(command: Callable) -> Callable:
-    """`--format table|json|jsonl` and `--json`; without either, a table on a terminal and JSON in a pipe."""
+def format_options(command: Callable | None = None, *,
+                   default: str = "table on a terminal, json otherwise") -> Callable:
+    """`--format table|json|jsonl` and `--json`; without either, by default a table on a terminal and JSON in
+    a pipe (`default` says otherwise for a command that does otherwise)."""
+    if command is None:
+        return functools.partial(format_options, default=default)
     command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
     return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS),
-        help="Output format [default: table on a terminal, json otherwise].",
+        "--format", "fmt", type=click.Choice(FORMATS), help=f"Output format [default: {default}].",
     )(command)
 
 
@@ -151,7 +165,7 @@ def cli() -> None:
               help="Extract people, places and organisations (slower).")
 @click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
               help="Seconds to wait for another indexing run to finish.")
-@format_options
+@format_options(default="table, a summary line on stderr")
 @translate_errors
 def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool, wait: float,
           fmt: str | None, as_json: bool) -> None:

@@ -23,9 +23,9 @@ from whoosh import columns
 from whoosh.reading import IndexReader
 
 from seekwire.analysis import fold
-from seekwire.columns import numeric_column
+from seekwire.engine.columns import numeric_column
+from seekwire.engine.postings import NO_DOCS, term_docs
 from seekwire.extract.agencies import AGENCY_ALIASES, PUBLISHER_ALIASES
-from seekwire.postings import NO_DOCS, term_docs
 from seekwire.results import FacetCount
 from seekwire.schema import FACET_FIELDS
 

@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 
 from seekwire import sitefurniture, storage
 from seekwire.article import Article
+from seekwire.engine.segments import BuiltSegmentsWriter, ParallelBuilder, SegmentBuilder
 from seekwire.errors import NoIndexError
 from seekwire.extract.furniture import Furniture
 from seekwire.reading import (
@@ -42,7 +43,6 @@ from seekwire.reading import (
 )
 from seekwire.results import IndexReport, Skip
 from seekwire.schema import build_schema, document_fields
-from seekwire.segments import BuiltSegmentsWriter, ParallelBuilder, SegmentBuilder
 from seekwire.text import os_text
 
 Progress = Callable[[int, int], None]
@@ -153,15 +153,14 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
     try:
         for key in plan.removed_sources:
             report.removed += len(manifest.pop(key)["ids"])
-        keys: deque[str] = deque()
         replaced: list[str] = []
-        articles = _read(plan, manifest, report, keys, replaced, progress, learned.furniture)
+        read = _read(plan, manifest, report, replaced, progress, learned.furniture)
         if entities:
             from seekwire.extract.entities import EntityRecognizer
 
-            articles = EntityRecognizer().recognize(articles)
-        for article in articles:
-            fields = document_fields(article, os_text(keys.popleft()))
+            read = EntityRecognizer().recognize_pairs(read)
+        for key, article in read:
+            fields = document_fields(article, os_text(key))
             with guard:
                 builder.add(fields)
         with guard:
@@ -300,10 +299,10 @@ def claimed(doc_id: str, key: str) -> str:
     return doc_id.removesuffix(suffixed("", key))
 
 
-def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deque[str], replaced: list[str],
-          progress: Progress | None, furniture: Furniture) -> Iterator[Article]:
-    """Read the changed files, yielding their articles in order and appending each one's file to `keys`
-    and each file read again to `replaced`; keeps the manifest and the counts in step.
+def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, replaced: list[str],
+          progress: Progress | None, furniture: Furniture) -> Iterator[tuple[str, Article]]:
+    """Read the changed files, yielding each article with the key of its file, in order, and appending each
+    file read again to `replaced`; keeps the manifest and the counts in step.
 
     Unchanged files whose ids the changes move (see `_Claims`) are read again, after the others.
     """
@@ -331,8 +330,9 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deq
             report.skipped.append(Skip(source.shown, str(error)))
             continue
         with handle:
-            yield from _read_file(source, stat, handle, manifest, claims, report, keys, replaced, furniture,
+            articles = _read_file(source, stat, handle, manifest, claims, report, replaced, furniture,
                                   forced=source.key not in planned)
+            yield from ((source.key, article) for article in articles)
         if not queue:
             # What this run read may have moved the ids of files it did not read.
             for key in claims.misplaced(manifest, manifest.keys() - done):
@@ -341,7 +341,7 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, keys: deq
 
 
 def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict], claims: _Claims,
-               report: IndexReport, keys: deque[str], replaced: list[str], furniture: Furniture, *,
+               report: IndexReport, replaced: list[str], furniture: Furniture, *,
                forced: bool) -> Iterator[Article]:
     """Read one changed file unless its bytes, and the ids they give, are those already indexed.
 
@@ -377,7 +377,6 @@ def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str,
                 report.updated += 1
             else:
                 report.added += 1
-            keys.append(source.key)
             yield article
     except OSError as error:
         # The articles read so far stay; forgetting the file makes the next run read it whole again.

@@ -21,7 +21,6 @@ from seekwire.article import Article
 from seekwire.results import FacetCount, Hit, IndexReport, Results, Stats
 from seekwire.text import BIDI, INVISIBLE, printable, repair
 
-FORMATS = ("table", "json", "jsonl")
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 
 

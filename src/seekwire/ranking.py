@@ -36,12 +36,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq, scoring
-from whoosh.matching import AndNotMatcher
 from whoosh.searching import Searcher as WhooshSearcher
 
-from seekwire.columns import field_lengths
+from seekwire.engine.columns import field_lengths
+from seekwire.engine.matching import fixed
+from seekwire.engine.postings import NO_DOCS, term_postings
 from seekwire.phrases import WrittenPhrase
-from seekwire.postings import NO_DOCS, term_postings
 
 # BM25's term-frequency saturation and length normalisation (Whoosh's defaults).
 K1 = 1.2
@@ -211,34 +211,12 @@ class Ranker:
         return self._lengths[fieldname]
 
 
-class _AndNotMatcher(AndNotMatcher):
-    """Whoosh 2.7's AND NOT matcher compares the first document of its positive side only with the current
-    document of its negative side: when the negative side starts earlier, a document on both sides is let
-    through. Each segment starts its posting lists afresh, so on an index of several segments `energie
-    -region` returned documents about "région"."""
-
-    def _find_first(self) -> None:
-        if self.a.is_active():
-            self._find_next()
-
-
-class _AndNot(wq.AndNot):
-    def matcher(self, searcher, context=None):
-        return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
-
-
-def _fixed(node: wq.Query) -> wq.Query:
-    if isinstance(node, wq.AndNot):
-        return _AndNot(_fixed(node.a), _fixed(node.b))
-    return node.apply(_fixed) if not node.is_leaf() else node
-
-
 def whoosh_scored(searcher: WhooshSearcher, query: wq.Query) -> Scored:
     """Any other query, scored by Whoosh's own matchers walked one document at a time.
 
     Not through Whoosh's collector: it replaces parts of the matcher tree as it goes, and on this index it
     left out of the top ten of "Ford automobiles" a document that its own scoring put eighth."""
-    query = _fixed(query)
+    query = fixed(query)
     scores = np.zeros(searcher.reader().doc_count_all())
     matched: list[int] = []
     for leaf, offset in searcher.leaf_searchers():

@@ -3,18 +3,22 @@
 Bump SCHEMA_VERSION whenever a field or the analyzer changes meaning: an index built under another version is
 refused on open with a message asking for `seekwire index --rebuild`, rather than silently answering queries
 with terms the current analyzer no longer produces.
+
+Whoosh pickles the schema into every index, naming the modules of FrenchAnalyzer, FrenchPositions and
+ListField: unpickled, that copy would tie every index ever built to where those classes live today, and a
+module moved would make each of them fail to open. Indexes are opened with `build_schema()` instead
+(storage.py), so the pickled copy is never read and SCHEMA_VERSION is the only authority.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 
 from whoosh import columns, fields, formats
-from whoosh.system import pack_uint
 
 from seekwire.analysis import FrenchAnalyzer
 from seekwire.article import Article, Entities
+from seekwire.engine.positions import encode_positions
 
 SCHEMA_VERSION = 3
 
@@ -65,21 +69,7 @@ class FrenchPositions(formats.Positions):
             yield term, count, weight, self.encode(positions)
 
     def encode(self, positions: list[int]) -> bytes:
-        if len(positions) != 1:
-            deltas = [after - before for before, after in zip([0, *positions], positions)]
-            return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
-        position = positions[0]
-        value = _SINGLE_POSITIONS.get(position)
-        if value is None:
-            value = pack_uint(1) + pickle.dumps(positions, 2)
-            if len(_SINGLE_POSITIONS) < SINGLE_POSITIONS_KEPT:
-                _SINGLE_POSITIONS[position] = value
-        return value
-
-
-# The encoded value of a word seen once, by position, for the first positions of a text.
-SINGLE_POSITIONS_KEPT = 100_000
-_SINGLE_POSITIONS: dict[int, bytes] = {}
+        return encode_positions(positions)
 
 
 def fast_text(analyzer: FrenchAnalyzer, stored: bool, field_boost: float = 1.0) -> fields.TEXT:

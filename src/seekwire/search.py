@@ -28,7 +28,7 @@ from whoosh.query import Query
 from seekwire import ranking, storage
 from seekwire.analysis import ANALYZER, WORD, fold, terms
 from seekwire.article import Article, is_inferred
-from seekwire.columns import live_docs
+from seekwire.engine.columns import live_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, LIST_FACETS, NO_DAY, FacetReader
 from seekwire.inflection import related_stems
@@ -190,21 +190,18 @@ class Searcher:
         facets: bool = True,
         facet_limit: int | None = 10,
         snippets: bool = True,
-        syntax: bool = True,
     ) -> Results:
         """Find the documents matching `text` (query syntax) and `filters`.
 
         Without words, every document passing the filters matches, newest first. Facet counts cover all
-        matching documents. With `syntax=False` the text is taken as plain words (quotes, operators and
-        fields are ignored), for queries that come from elsewhere. Raises QuerySyntaxError for a malformed
-        query.
+        matching documents. Raises QuerySyntaxError for a malformed query.
         """
         if sort not in SORTS:
             raise QuerySyntaxError(f"unknown sort {sort!r} — use one of {', '.join(SORTS)}")
         if limit < 0 or offset < 0:
             raise QuerySyntaxError("--limit and --offset must not be negative")
         notes: list[str] = []
-        text = repair(text) if syntax else plain_words(repair(text))
+        text = repair(text)
         with self._guard:
             match = self._match(text, filters, notes)
             if match.words.query is None and sort == "relevance":
@@ -239,12 +236,14 @@ class Searcher:
                     for name in ENTITY_FIELDS for value in stored.get(name) or []]
         terms = frozenset(word for word, _ in words)
         with self._guard:
-            page = []
+            page, total = [], 0
             if clauses:
                 scored = ranking.whoosh_scored(self._searcher, wq.Or(clauses))
-                page = ranking.top(scored.docs[scored.docs != docnum], scored.scores, limit)
+                others = scored.docs != docnum
+                total = int(others.sum())
+                page = ranking.top(scored.docs[others], scored.scores, limit)
             hits = [self._hit(rank, doc, score, terms, snippets) for rank, (doc, score) in enumerate(page, start=1)]
-        return Results(query=f"similar:{doc_id}", total=len(hits), offset=0, limit=limit, sort="relevance",
+        return Results(query=f"similar:{doc_id}", total=total, offset=0, limit=limit, sort="relevance",
                        hits=hits)
 
     def get(self, doc_id: str) -> Article:
@@ -405,8 +404,8 @@ class Searcher:
             options = self._speller.corrections(node.text, tuple(state.typed.get(node.text, ())))
             if not options:
                 return node
-            state.corrections.setdefault(node.text, options[0].term)
-            close = [wq.Term(node.fieldname, c.term, boost=node.boost * TYPO_WEIGHT) for c in options[:3]]
+            state.corrections.setdefault(node.text, options[0])
+            close = [wq.Term(node.fieldname, c, boost=node.boost * TYPO_WEIGHT) for c in options[:3]]
             for term in close:
                 state.words.setdefault(term.text, node.text)
             return wq.Or([node, *close])
@@ -630,11 +629,6 @@ def _without_terms(node: Query, texts: frozenset[str]) -> Query | None:
         return node
     kept = [child for child in (_without_terms(child, texts) for child in node.subqueries) if child is not None]
     return wq.Or(kept, boost=node.boost) if kept else None
-
-
-def plain_words(text: str) -> str:
-    """Only the words of `text`, without quotes, operators or field names."""
-    return " ".join(match.group() for match in WORD.finditer(text) if match.group() not in ("AND", "OR", "NOT"))
 
 
 def _iso_day(day: int) -> str:

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import islice
 
-from whoosh.automata import lev
 from whoosh.reading import IndexReader
 
 from seekwire.analysis import ANALYZER, WORD, fold, normalize
+from seekwire.engine.automata import Levenshtein
 
 # A term this rare is a typo candidate when a close term is at least RATIO times more frequent.
 RARE_DOCS = 2
@@ -48,29 +46,20 @@ LONGEST_WORD = 40
 COMPARED = 20
 
 
-@dataclass(frozen=True)
-class Correction:
-    """A term the user probably meant (`term`), for the one typed (`typed`)."""
-
-    typed: str
-    term: str
-    docs: int
-
-
 class Speller:
     """Looks up close terms in the index's text fields."""
 
     def __init__(self, reader: IndexReader, fields: tuple[str, ...]):
         self._reader = reader
         self._fields = fields
-        self._cache: dict[tuple[str, tuple[str, ...]], list[Correction]] = {}
+        self._cache: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self._lexicon: dict[tuple[str, str], list[str]] = {}
         self._forms: dict[str, Counter[str]] = {}
 
     def doc_frequency(self, term: str) -> int:
         return max(self._reader.doc_frequency(f, term) for f in self._fields)
 
-    def corrections(self, term: str, typed: tuple[str, ...] = ()) -> list[Correction]:
+    def corrections(self, term: str, typed: tuple[str, ...] = ()) -> list[str]:
         """Close, much more frequent terms for `term`, best first; empty when `term` looks right.
 
         `typed` are the words of the query that gave `term`: their one-edit variants are stemmed too, which
@@ -78,7 +67,7 @@ class Speller:
         key = (term, typed)
         if key in self._cache:
             return self._cache[key]
-        found: list[Correction] = []
+        found: list[str] = []
         own = self.doc_frequency(term)
         # The stemmer cuts a misspelt word down to a short, common stem ("réaisé" -> "re"): such a stem
         # says nothing of the word meant, whatever its frequency.
@@ -88,9 +77,9 @@ class Speller:
             maxdist = 2 if len(term) >= LONG_WORD else 1
             candidates = Counter()
             # Two Levenshtein edits reach a transposition, which counts as one (distance() below).
-            automaton = lev.levenshtein_automaton(term, 2, PREFIX).to_dfa() if rare else None
+            automaton = Levenshtein(term, 2, PREFIX) if rare else None
             for fieldname in self._fields if rare else ():
-                for close in _accepted(automaton, self._terms_from(fieldname, term[:PREFIX])):
+                for close in automaton.accepted(self._terms_from(fieldname, term[:PREFIX])):
                     if close != term and distance(close, term) <= maxdist:
                         candidates[close] = max(candidates[close], self._reader.doc_frequency(fieldname, close))
             # Stemming the one-edit variants of the typed word is the costly search: keep it for words the
@@ -102,7 +91,7 @@ class Speller:
                               key=lambda item: (-item[1], item[0]))[:COMPARED]  # ties in term order
             typed_folds = [fold(word) for word in typed] or [term]
             ranked = sorted(frequent, key=lambda item: (self._nearness(item[0], typed_folds), -item[1], item[0]))
-            found = [Correction(term, close, docs) for close, docs in ranked]
+            found = [close for close, _ in ranked]
         self._cache[key] = found
         return found
 
@@ -125,8 +114,7 @@ class Speller:
     def within(self, fieldname: str, term: str, maxdist: int, prefix: int) -> list[str]:
         """The field's terms within `maxdist` Levenshtein edits of `term` that share its first `prefix`
         letters (a fuzzy query word)."""
-        automaton = lev.levenshtein_automaton(term, maxdist, prefix).to_dfa()
-        return list(_accepted(automaton, self._terms_from(fieldname, term[:prefix])))
+        return list(Levenshtein(term, maxdist, prefix).accepted(self._terms_from(fieldname, term[:prefix])))
 
     def _terms_from(self, fieldname: str, prefix: str) -> list[str]:
         """The field's terms that start with `prefix`, sorted, over every segment. Whoosh's own automaton
@@ -193,24 +181,6 @@ def distance(a: str, b: str) -> int:
             if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
                 row[j] = min(row[j], earlier[j - 2] + 1)
     return row[-1]
-
-
-def _accepted(automaton, terms: list[str]) -> Iterator[str]:
-    """The terms of a sorted list that a Levenshtein automaton accepts: from each term, jump to the next
-    string the automaton could accept (Whoosh's walk, over a list in memory)."""
-    if not terms:
-        return
-    i = 0
-    match = automaton.next_valid_string(terms[0])
-    while match:
-        i = bisect_left(terms, match, i)
-        if i == len(terms):
-            return
-        if terms[i] == match:
-            yield match
-            match = automaton.next_valid_string(match + "\0")
-        else:
-            match = automaton.next_valid_string(terms[i])
 
 
 def _edits(word: str) -> set[str]:

@@ -41,11 +41,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import whoosh
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import StorageError
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.searching import Searcher as WhooshSearcher
 
+import seekwire.engine
 from seekwire.engine.files import MappedStorage
 from seekwire.errors import (
     CorruptIndexError,
@@ -55,7 +57,7 @@ from seekwire.errors import (
     SchemaMismatchError,
     SeekwireError,
 )
-from seekwire.schema import SCHEMA_VERSION
+from seekwire.schema import SCHEMA_VERSION, build_schema
 
 MARKER = ".seekwire-index"
 MARKER_TEXT = "This directory is a seekwire index: seekwire rewrites and removes what it holds.\n"
@@ -74,7 +76,8 @@ WHOOSH_LOCK = "MAIN_WRITELOCK"
 WHOOSH_FILES = ("MAIN_", "_MAIN_")
 
 # What reading damaged Whoosh files raises: a truncated or missing segment, a garbled table of contents or
-# posting list surfaces as any of these, at open time or later, when the damaged part is first read.
+# posting list surfaces as any of these, at open time or later, when the damaged part is first read. Except
+# for OSError, they mean damage only when raised within Whoosh or the engine's readers (`_from_reading`).
 READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError,
                MemoryError, struct.error, zlib.error, pickle.UnpicklingError, whoosh_index.IndexError,
                FileFormatError, StorageError)
@@ -148,10 +151,13 @@ def check_schema(generation: Path) -> None:
 
 
 class IndexErrors:
-    """A reusable `with` block around Whoosh calls: their errors become one SeekwireError that names the fix.
+    """A reusable `with` block around reads of the index: their errors become one SeekwireError that names
+    the fix.
 
-    A full disk or a read-only directory is said so; anything else raised while Whoosh uses its files means
-    they are damaged (CorruptIndexError). Keep the block to Whoosh calls: a bug elsewhere must stay a bug.
+    A full disk or a read-only directory is said so; an I/O error, or one of READ_ERRORS raised while Whoosh
+    (or seekwire.engine) reads its files, means they are damaged (CorruptIndexError). The same types raised
+    by seekwire's own code in the block (a KeyError in the facets, a TypeError in a snippet) are bugs, and
+    pass through as they are: the CLI reports them as internal errors, never as a damaged index.
     """
 
     def __init__(self, index_dir: str | os.PathLike):
@@ -161,11 +167,24 @@ class IndexErrors:
         return self
 
     def __exit__(self, kind: type | None, error: BaseException | None, traceback: object) -> None:
-        if not isinstance(error, READ_ERRORS):
+        if not isinstance(error, READ_ERRORS) or not (isinstance(error, OSError) or _from_reading(error)):
             return
         if isinstance(error, OSError) and error.errno in WRITE_ERRNOS:
             raise unwritable(self.index_dir, error) from None
         raise _damaged(self.index_dir, error) from None
+
+
+_READERS = tuple(os.path.dirname(module.__file__) + os.sep for module in (whoosh, seekwire.engine))
+
+
+def _from_reading(error: BaseException) -> bool:
+    """Whether the error was raised inside Whoosh or seekwire.engine (it passed through one of their frames)."""
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename.startswith(_READERS):
+            return True
+        frame = frame.tb_next
+    return False
 
 
 def unwritable(index_dir: str | os.PathLike, error: OSError) -> SeekwireError:
@@ -197,9 +216,9 @@ def _release(error: BaseException) -> None:
 
 
 def open_index(generation: Path) -> whoosh_index.Index:
-    """Open the Whoosh index of a generation. Raises CorruptIndexError."""
+    """Open the Whoosh index of a generation, with the schema built in code. Raises CorruptIndexError."""
     with IndexErrors(generation.parent):
-        return whoosh_index.open_dir(os.fspath(generation))
+        return whoosh_index.open_dir(os.fspath(generation), schema=build_schema())
 
 
 def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSearcher:
@@ -214,7 +233,7 @@ def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSear
         check_generation(generation)
         try:
             with IndexErrors(index_dir):
-                return MappedStorage(os.fspath(generation)).open_index().searcher(**options)
+                return MappedStorage(os.fspath(generation)).open_index(schema=build_schema()).searcher(**options)
         except CorruptIndexError:
             newer = current_generation(index_dir)
             if newer == generation:

