@@ -17,6 +17,23 @@ Measured in one run, every figure a median over repeated runs on the same machin
   alone as seekwire runs it (same components, texts, worker processes and batches; the ratio of the two is
   printed) and to spaCy's full fr_core_news_md pipeline alone (`nlp.pipe`, n_process=2).
 
+With `--scaling`, instead: the scaling table of issue 20 (a query costs what it touches), seekwire beside
+FTS5 at each size of `--sizes` (default 3k, 5k, 30k, all 33,228 and 300k documents; past the corpus size it is
+repeated, see `repeat_docs`):
+
+* disk, indexing throughput;
+* cold query: a fresh process answering one query, top 10 with snippets and agency counts (`seekwire query
+  TEXT --json`, which counts every facet; for FTS5 a fresh `python -c` opening the database, printing the
+  page as JSON); the systems take turns run by run; medians of wall time, peak RSS of the whole process
+  (VmHWM) and heap (the largest RssAnon read from /proc/PID/status every millisecond, a lower bound);
+* warm query p50 / p95: one process answering every known-item query the same way after a warm-up;
+* seekwire's `show`, `facets`, `stats`, `similar` and `export` run cold at 3k and 30k documents (`export`
+  streams: its heap stays flat while the mapped stored fields it reads count in its RSS);
+* a million documents, extrapolated on the straight line through the two largest sizes (not measured).
+
+`--work DIR --keep` reuses the inputs and indexes an earlier run built in DIR; `--seekwire-src TREE` measures
+another checkout's seekwire (e.g. one from before a change), which builds its own indexes.
+
 Ratios are to FTS5 (FTS5 = 1). Timings on a shared machine are noisy: compare medians, not single runs.
 Run from the repository root:
 
@@ -24,6 +41,7 @@ Run from the repository root:
     python bench/perf.py --docs 5000 --json perf.json
     python bench/perf.py --systems fts5,seekwire --indexing-only --build-runs 5
     python bench/perf.py --dumps --work /tmp/perf
+    python bench/perf.py --scaling --systems fts5,seekwire --work /tmp/scale --keep
 """
 
 from __future__ import annotations
@@ -570,7 +588,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="measure the scaling table instead (sizes from --sizes; the corpus is repeated past "
                              "its size)")
     parser.add_argument("--sizes", type=sizes, default=SCALING_SIZES,
-                        help="with --scaling: comma-separated document counts (default 3000,5000,30000,33228,300000: 5k and the whole corpus are the sizes issue 20 sets its targets at)")
+                        help="with --scaling: comma-separated document counts (default 3000,5000,30000,33228,"
+                             "300000; issue 20 sets its targets at 5k and the whole corpus)")
     parser.add_argument("--keep", action="store_true",
                         help="with --scaling and --work: reuse the indexes an earlier run built there")
     parser.add_argument("--no-commands", action="store_true",
