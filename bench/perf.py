@@ -26,7 +26,8 @@ repeated, see `repeat_docs`):
   TEXT --json`, which counts every facet; for FTS5 a fresh `python -c` opening the database, printing the
   page as JSON); the systems take turns run by run; medians of wall time, peak RSS of the whole process
   (VmHWM) and heap (the largest RssAnon read from /proc/PID/status every millisecond, a lower bound);
-* warm query p50 / p95: one process answering every known-item query the same way after a warm-up;
+* warm query p50 / p95: one process answering every known-item query the same way after a warm-up, the
+  systems taking turns (`--warm-rounds`, medians);
 * seekwire's `show`, `facets`, `stats`, `similar` and `export` run cold at 3k and 30k documents (`export`
   streams: its heap stays flat while the mapped stored fields it reads count in its RSS);
 * a million documents, extrapolated on the straight line through the two largest sizes (not measured).
@@ -490,7 +491,7 @@ def scaling(args: argparse.Namespace, systems: Sequence[str], work: Path) -> lis
         cold_runs = alternated({name: (lambda run, name=name: cold_argv(name, dirs[name],
                                                                         cold_texts[run % len(cold_texts)]))
                                 for name in systems}, args.cold_runs)
-        warm = {name: call(child_warm, name, str(dirs[name]), queries).answer() for name in systems}
+        warm = warm_rounds(systems, dirs, queries, args.warm_rounds)
         for name in systems:
             results.append(Scale(name, size, *builds[name], index_size(name, dirs[name]), cold_runs[name]["ms"],
                                  cold_runs[name]["rss_mb"], cold_runs[name]["heap_mb"], warm[name]["p50"],
@@ -502,6 +503,17 @@ def scaling(args: argparse.Namespace, systems: Sequence[str], work: Path) -> lis
             mine.commands = alternated({label: (lambda run, argv=argv: argv) for label, argv in argvs.items()},
                                        args.cold_runs)
     return results
+
+
+def warm_rounds(systems: Sequence[str], dirs: dict[str, Path], queries: Sequence[str],
+                rounds: int) -> dict[str, dict[str, float]]:
+    """Per system, the median p50 and p95 (ms) of `rounds` warm processes, the systems taking turns."""
+    answers: dict[str, list[dict]] = {name: [] for name in systems}
+    for _ in range(rounds):
+        for name in systems:
+            answers[name].append(call(child_warm, name, str(dirs[name]), queries).answer())
+    return {name: {key: common.median([a[key] for a in done]) for key in ("p50", "p95")}
+            for name, done in answers.items()}
 
 
 def extrapolate(points: Sequence[tuple[int, float]], target: int = MILLION) -> float:
@@ -590,6 +602,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sizes", type=sizes, default=SCALING_SIZES,
                         help="with --scaling: comma-separated document counts (default 3000,5000,30000,33228,"
                              "300000; issue 20 sets its targets at 5k and the whole corpus)")
+    parser.add_argument("--warm-rounds", type=int, default=3,
+                        help="with --scaling: warm processes per system, taking turns (default 3)")
     parser.add_argument("--keep", action="store_true",
                         help="with --scaling and --work: reuse the indexes an earlier run built there")
     parser.add_argument("--no-commands", action="store_true",
