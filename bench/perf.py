@@ -421,8 +421,8 @@ def child_write_input(shared: str, path: str, size: int) -> None:
 
 def built(name: str, source: Path, directory: Path, keep: bool) -> tuple[float, float]:
     """Build `name`'s index of `source` in `directory` (build seconds, peak RSS MB of the building process, its
-    worker processes not counted), or, with `keep`, reuse
-    one an earlier run built there from the same input (its figures are those of that build)."""
+    worker processes not counted), or, with `keep`, reuse one an earlier run built there from the same input
+    (its figures are those of that build)."""
     marker = directory / "built.json"
     if keep and marker.exists():
         saved = json.loads(marker.read_text())
