@@ -28,6 +28,8 @@ KNOWN_ITEM = Path("relevance/known-item-dev.jsonl")
 PIAF_DOCS = Path("relevance/piaf-dev-docs.jsonl")
 PIAF_QUERIES = Path("relevance/piaf-dev-queries.jsonl")
 DUMPS = Path("corpus/dumps-dev")
+# The seekwire source tree the child processes import (a benchmark may point it at another checkout).
+SEEKWIRE_SRC = ROOT / "src"
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,7 @@ def run_child(code: str, *, argv: Sequence[str] | None = None, ok: tuple[int, ..
     different systems do not mix. An exit status outside `ok` raises RuntimeError with the end of stderr.
     """
     command = list(argv) if argv is not None else [sys.executable, "-c", code]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT),
-                                                                    os.environ.get("PYTHONPATH")])))
+    env = child_env()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
@@ -168,3 +169,69 @@ def run_child(code: str, *, argv: Sequence[str] | None = None, ok: tuple[int, ..
     if process.returncode not in ok:
         raise RuntimeError(f"child failed ({process.returncode}): {' '.join(command)[:200]}\n{stderr[-2000:]}")
     return ChildRun(stdout, seconds, usage.ru_maxrss / 1024)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a child process: seekwire (`SEEKWIRE_SRC`) and this harness importable, first."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(SEEKWIRE_SRC), str(ROOT),
+                                                                     os.environ.get("PYTHONPATH")])))
+
+
+@dataclass
+class SampledRun:
+    """A finished child process: what it printed (when kept), its wall time, its peak RSS and its peak heap
+    (RssAnon) in MB."""
+
+    stdout: str
+    seconds: float
+    max_rss_mb: float
+    max_anon_mb: float
+
+    def answer(self) -> dict:
+        return ChildRun(self.stdout, self.seconds, self.max_rss_mb).answer()
+
+
+def memory_kb(pid: int) -> tuple[int, int] | None:
+    """The process's peak resident memory so far (VmHWM) and its anonymous resident memory (RssAnon), in kB,
+    from /proc; None once it is gone."""
+    found = {}
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith((b"VmHWM:", b"RssAnon:")):
+                    found[line[:5]] = int(line.split()[1])
+    except OSError:
+        return None
+    return (found[b"VmHWM"], found[b"RssAn"]) if len(found) == 2 else None
+
+
+def run_sampled(argv: Sequence[str], *, ok: tuple[int, ...] = (0,), keep_output: bool = False,
+                interval: float = 0.001) -> SampledRun:
+    """Run `argv` in a fresh process, reading its memory from /proc every `interval` seconds.
+
+    The peak RSS is the process's own high-water mark (VmHWM) at the last reading before it exits, so that it
+    is never the parent's: wait4's ru_maxrss can report the memory of the process that spawned the child. The
+    heap is the largest RssAnon read, a lower bound: a peak shorter than the interval can be missed. Mapped
+    index files read from the page cache count in RSS (as RssFile), not in the heap. The output is thrown
+    away unless `keep_output`.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(list(argv), cwd=ROOT, env=child_env(),
+                                   stdout=out if keep_output else subprocess.DEVNULL, stderr=err)
+        peak_rss = peak_anon = 0
+        while True:
+            pid, status, _ = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if memory := memory_kb(process.pid):
+                peak_rss, peak_anon = max(peak_rss, memory[0]), max(peak_anon, memory[1])
+            time.sleep(interval)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
+    if process.returncode not in ok:
+        raise RuntimeError(f"child failed ({process.returncode}): {' '.join(argv)[:200]}\n{stderr[-2000:]}")
+    return SampledRun(stdout, seconds, peak_rss / 1024, peak_anon / 1024)

@@ -17,6 +17,24 @@ Measured in one run, every figure a median over repeated runs on the same machin
   alone as seekwire runs it (same components, texts, worker processes and batches; the ratio of the two is
   printed) and to spaCy's full fr_core_news_md pipeline alone (`nlp.pipe`, n_process=2).
 
+With `--scaling`, instead: the scaling table of issue 20 (a query costs what it touches), seekwire beside
+FTS5 at each size of `--sizes` (default 3k, 5k, 30k, all 33,228 and 300k documents; past the corpus size it is
+repeated, see `repeat_docs`):
+
+* disk, indexing throughput;
+* cold query: a fresh process answering one query, top 10 with snippets and agency counts (`seekwire query
+  TEXT --json`, which counts every facet; for FTS5 a fresh `python -c` opening the database, printing the
+  page as JSON); the systems take turns run by run; medians of wall time, peak RSS of the whole process
+  (VmHWM) and heap (the largest RssAnon read from /proc/PID/status every millisecond, a lower bound);
+* warm query p50 / p95: one process answering every known-item query the same way after a warm-up, the
+  systems taking turns (`--warm-rounds`, medians);
+* seekwire's `show`, `facets`, `stats`, `similar` and `export` run cold at 3k and 30k documents (`export`
+  streams: its heap stays flat while the mapped stored fields it reads count in its RSS);
+* a million documents, extrapolated on the straight line through the two largest sizes (not measured).
+
+`--work DIR --keep` reuses the inputs and indexes an earlier run built in DIR; `--seekwire-src TREE` measures
+another checkout's seekwire (e.g. one from before a change), which builds its own indexes.
+
 Ratios are to FTS5 (FTS5 = 1). Timings on a shared machine are noisy: compare medians, not single runs.
 Run from the repository root:
 
@@ -24,6 +42,7 @@ Run from the repository root:
     python bench/perf.py --docs 5000 --json perf.json
     python bench/perf.py --systems fts5,seekwire --indexing-only --build-runs 5
     python bench/perf.py --dumps --work /tmp/perf
+    python bench/perf.py --scaling --systems fts5,seekwire --work /tmp/scale --keep
 """
 
 from __future__ import annotations
@@ -31,12 +50,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +77,14 @@ SPACY_MODEL = "fr_core_news_md"
 NER_ALONE = "NER model alone (as seekwire runs it)"
 # seekwire exits with 1 when a query finds nothing.
 NOTHING_FOUND_IS_OK = (0, 1)
+SCALING_SIZES = (3_000, 5_000, 30_000, 33_228, 300_000)
+COMMAND_SIZES = (3_000, 30_000)
+MILLION = 1_000_000
+# The query issue 20 measured by hand; the cold runs start with it, then take the known-item queries in turn.
+ISSUE_QUERY = "réforme des retraites"
+# Copies of the corpus differ by these words: copy c moves each one c places along the list (wrapping).
+NUMBER_WORDS = ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze")
+NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
 
 
 @dataclass
@@ -80,6 +108,23 @@ class Report:
     pipeline: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
+@dataclass
+class Scale:
+    """One system at one corpus size (--scaling): building, disk, cold and warm queries."""
+
+    system: str
+    documents: int
+    build_seconds: float
+    build_rss_mb: float
+    disk_mb: float
+    cold_ms: float
+    cold_rss_mb: float
+    cold_heap_mb: float
+    warm_p50_ms: float
+    warm_p95_ms: float
+    commands: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
 # Children: each runs in a fresh interpreter so that its time and memory are its own.
 
 def child_build(name: str, source: str, directory: str, rebuild: bool = True) -> None:
@@ -99,6 +144,22 @@ def child_pages(name: str, directory: str, queries: Sequence[str]) -> None:
     system.open()
     for text in queries:
         print(json.dumps(system.page(text).ids))
+
+
+def child_warm(name: str, directory: str, queries: Sequence[str]) -> None:
+    """Open system `name`, answer the queries (top 10, snippets, agency counts) after a warm-up, print the
+    p50 and p95 in ms."""
+    system = engine(name, Path(directory))
+    system.open()
+    samples = latencies(system, queries, 1, facets=True)
+    print(json.dumps({"p50": common.percentile(samples, 0.5), "p95": common.percentile(samples, 0.95)}))
+
+
+# A cold FTS5 query: one fresh Python process opening the database, top 10 with snippets and agency counts,
+# printed as JSON as `seekwire query --json` prints its answer.
+FTS5_COLD = ("import json, sys; from dataclasses import asdict; from bench.peers import Fts5Engine; "
+             "system = Fts5Engine(sys.argv[1]); system.open(); "
+             "print(json.dumps(asdict(system.page(sys.argv[2], facets=True)), ensure_ascii=False))")
 
 
 def child_pipeline(dumps: str, directory: str) -> None:
@@ -318,6 +379,176 @@ def size_curve(source: Path, documents: int, queries: Sequence[str], work: Path,
     return curve
 
 
+def repeat_docs(docs: Sequence[common.Doc], total: int) -> Iterator[common.Doc]:
+    """`total` documents: the corpus, then copies of it until the count is reached.
+
+    Copy c (c >= 1) of a document has the id `ID~c` and, in its title, lede and body, every number word of
+    `NUMBER_WORDS` moved c places along that list (copy 1 reads "trois" for "deux", copy 2 "quatre"; copy 11
+    is the first to repeat copy 1's words), so that copies are distinct documents whose words and lengths stay
+    those of real articles. Agencies and dates are kept.
+    """
+    for count in range(total):
+        copy, doc = divmod(count, len(docs))
+        original = docs[doc]
+        if not copy:
+            yield original
+            continue
+        shift = (copy - 1) % (len(NUMBER_WORDS) - 1) + 1
+        yield replace(original, id=f"{original.id}~{copy}", title=vary(original.title, shift),
+                      body=vary(original.body, shift), lede=vary(original.lede, shift) if original.lede else None)
+
+
+def vary(text: str, shift: int) -> str:
+    """`text` with every number word moved `shift` places along NUMBER_WORDS."""
+    return NUMBER_WORD.sub(lambda m: NUMBER_WORDS[(NUMBER_WORDS.index(m[1]) + shift) % len(NUMBER_WORDS)], text)
+
+
+def scaled_input(shared: Path, work: Path, size: int) -> Path:
+    """The JSONL input of `size` documents (the corpus repeated past its size), written once per work dir."""
+    path = work / "input" / f"scale-{size}.jsonl"
+    if not path.exists():
+        # In a child, so that this process stays small: a child it spawns can report its peak memory.
+        call(child_write_input, str(shared), str(path), size)
+    return path
+
+
+def child_write_input(shared: str, path: str, size: int) -> None:
+    docs = list(common.read_docs(Path(shared) / common.ORANGESUM))
+    partial = Path(path).with_suffix(".part")
+    common.write_docs(repeat_docs(docs, size), partial)
+    partial.rename(path)
+
+
+def built(name: str, source: Path, directory: Path, keep: bool) -> tuple[float, float]:
+    """Build `name`'s index of `source` in `directory` (build seconds, peak RSS MB of the building process, its
+    worker processes not counted), or, with `keep`, reuse one an earlier run built there from the same input
+    (its figures are those of that build)."""
+    marker = directory / "built.json"
+    if keep and marker.exists():
+        saved = json.loads(marker.read_text())
+        if saved["source"] == str(source) and saved["src"] == str(common.SEEKWIRE_SRC):
+            return saved["seconds"], saved["rss_mb"]
+    shutil.rmtree(directory, ignore_errors=True)
+    code = f"from bench.perf import child_build; child_build({name!r}, {str(source)!r}, {str(directory)!r})"
+    run = common.run_sampled([sys.executable, "-c", code], keep_output=True, interval=0.05)
+    figures = {"source": str(source), "src": str(common.SEEKWIRE_SRC), "seconds": run.answer()["seconds"],
+               "rss_mb": run.max_rss_mb}
+    marker.write_text(json.dumps(figures) + "\n")
+    return figures["seconds"], figures["rss_mb"]
+
+
+def index_size(name: str, directory: Path) -> float:
+    """MB on disk of the index (seekwire's current generation)."""
+    if name == "seekwire":
+        return common.dir_size((directory / "index" / "current").resolve()) / 2**20
+    return common.dir_size(directory) / 2**20 - (directory / "built.json").stat().st_size / 2**20
+
+
+def cold_argv(name: str, directory: Path, text: str) -> list[str]:
+    """A fresh process answering one query: `seekwire query TEXT --json`, or FTS5 doing the same job."""
+    if name == "seekwire":
+        return [sys.executable, "-m", "seekwire", "query", text, "--index", str(directory / "index"), "--json"]
+    return [sys.executable, "-c", FTS5_COLD, str(directory / "fts5.db"), text]
+
+
+def command_argvs(directory: Path, doc_id: str) -> dict[str, list[str]]:
+    """seekwire's other commands, each as a user runs it on a fresh process."""
+    index = ["--index", str(directory / "index")]
+    base = [sys.executable, "-m", "seekwire"]
+    return {"show": [*base, "show", doc_id, *index, "--json"],
+            "facets": [*base, "facets", "agencies", *index, "--json"],
+            "stats": [*base, "stats", *index, "--json"],
+            "similar": [*base, "similar", doc_id, *index, "--json"],
+            "export": [*base, "export", *index]}
+
+
+def alternated(argvs: dict[str, Callable[[int], list[str]]], runs: int,
+               ok: tuple[int, ...] = NOTHING_FOUND_IS_OK) -> dict[str, dict[str, float]]:
+    """Median wall ms, peak RSS and peak heap (MB) of fresh processes, the labels taking turns run by run."""
+    samples: dict[str, list[common.SampledRun]] = {label: [] for label in argvs}
+    for run in range(runs):
+        for label, argv in argvs.items():
+            samples[label].append(common.run_sampled(argv(run), ok=ok))
+    return {label: {"ms": common.median([r.seconds * 1000 for r in done]),
+                    "rss_mb": common.median([r.max_rss_mb for r in done]),
+                    "heap_mb": common.median([r.max_anon_mb for r in done])} for label, done in samples.items()}
+
+
+def scaling(args: argparse.Namespace, systems: Sequence[str], work: Path) -> list[Scale]:
+    """Every system at every size of --sizes: build (or reuse with --keep), disk, cold queries in fresh
+    processes taking turns with the other systems, warm queries in one process; seekwire's other commands
+    at the sizes of COMMAND_SIZES."""
+    queries = [q.text for q in common.known_item_queries(args.shared)]
+    cold_texts = [ISSUE_QUERY, *queries]
+    first_id = next(common.read_docs(args.shared / common.ORANGESUM, 1)).id
+    results = []
+    for size in args.sizes:
+        source = scaled_input(args.shared, work, size)
+        dirs = {name: work / "scaling" / str(size) / name for name in systems}
+        builds = {}
+        for name in systems:
+            print(f"{name}: {size:,} documents", file=sys.stderr)
+            builds[name] = built(name, source, dirs[name], args.keep)
+        cold_runs = alternated({name: (lambda run, name=name: cold_argv(name, dirs[name],
+                                                                        cold_texts[run % len(cold_texts)]))
+                                for name in systems}, args.cold_runs)
+        warm = warm_rounds(systems, dirs, queries, args.warm_rounds)
+        for name in systems:
+            results.append(Scale(name, size, *builds[name], index_size(name, dirs[name]), cold_runs[name]["ms"],
+                                 cold_runs[name]["rss_mb"], cold_runs[name]["heap_mb"], warm[name]["p50"],
+                                 warm[name]["p95"]))
+        if "seekwire" in systems and size in COMMAND_SIZES and not args.no_commands:
+            print(f"seekwire commands at {size:,} documents", file=sys.stderr)
+            argvs = command_argvs(dirs["seekwire"], first_id)
+            mine = next(r for r in results if r.system == "seekwire" and r.documents == size)
+            mine.commands = alternated({label: (lambda run, argv=argv: argv) for label, argv in argvs.items()},
+                                       args.cold_runs)
+    return results
+
+
+def warm_rounds(systems: Sequence[str], dirs: dict[str, Path], queries: Sequence[str],
+                rounds: int) -> dict[str, dict[str, float]]:
+    """Per system, the median p50 and p95 (ms) of `rounds` warm processes, the systems taking turns."""
+    answers: dict[str, list[dict]] = {name: [] for name in systems}
+    for _ in range(rounds):
+        for name in systems:
+            answers[name].append(call(child_warm, name, str(dirs[name]), queries).answer())
+    return {name: {key: common.median([a[key] for a in done]) for key in ("p50", "p95")}
+            for name, done in answers.items()}
+
+
+def extrapolate(points: Sequence[tuple[int, float]], target: int = MILLION) -> float:
+    """The value at `target` documents on the straight line through the two largest measured sizes."""
+    (x0, y0), (x1, y1) = sorted(points)[-2:]
+    return y1 + (y1 - y0) / (x1 - x0) * (target - x1)
+
+
+def render_scaling(results: Sequence[Scale]) -> str:
+    """The scaling table, seekwire's other commands, and the million-page extrapolation."""
+    rows = [[r.documents, r.system, f"{r.disk_mb:,.0f}", f"{r.documents / r.build_seconds:,.0f}",
+             f"{r.cold_ms:.0f}", f"{r.cold_rss_mb:.1f}", f"{r.cold_heap_mb:.1f}", f"{r.warm_p50_ms:.1f}",
+             f"{r.warm_p95_ms:.1f}"] for r in sorted(results, key=lambda r: (r.documents, r.system))]
+    parts = [tabulate(rows, headers=["documents", "system", "disk MB", "indexing docs/s", "cold ms",
+                                     "cold peak RSS MB", "cold heap MB", "warm p50 ms", "warm p95 ms"],
+                      disable_numparse=True)]
+    commands = [[r.documents, command, f"{f['ms']:.0f}", f"{f['rss_mb']:.1f}", f"{f['heap_mb']:.1f}"]
+                for r in results if r.commands for command, f in r.commands.items()]
+    if commands:
+        parts.append(tabulate(commands, headers=["documents", "seekwire command", "cold ms", "peak RSS MB",
+                                                 "heap MB"], disable_numparse=True))
+    for system in sorted({r.system for r in results}):
+        mine = [r for r in results if r.system == system]
+        if len({r.documents for r in mine}) < 2 or max(r.documents for r in mine) >= MILLION:
+            continue
+        def line(attribute: str) -> float:
+            return extrapolate([(r.documents, getattr(r, attribute)) for r in mine])
+        parts.append(f"{system} at {MILLION:,} documents, extrapolated on the line through the two largest "
+                     f"measured sizes (not measured): disk {line('disk_mb'):,.0f} MB, cold query "
+                     f"{line('cold_ms'):,.0f} ms with {line('cold_rss_mb'):,.0f} MB peak RSS "
+                     f"({line('cold_heap_mb'):,.0f} MB heap), warm p50 {line('warm_p50_ms'):,.1f} ms")
+    return "\n\n".join(parts)
+
+
 def pipeline(dumps: Path, work: Path) -> dict[str, dict[str, float]]:
     """Pages/s and peak RSS of seekwire with entities, of the NER model alone as seekwire runs it, and of spaCy's
     full pipeline alone, over the scraped pages."""
@@ -366,12 +597,34 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--dumps", action="store_true", help="also time the full pipeline with entities")
     parser.add_argument("--work", type=Path, help="where indexes are built (default: a temporary directory)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--scaling", action="store_true",
+                        help="measure the scaling table instead (sizes from --sizes; the corpus is repeated past "
+                             "its size)")
+    parser.add_argument("--sizes", type=sizes, default=SCALING_SIZES,
+                        help="with --scaling: comma-separated document counts (default 3000,5000,30000,33228,"
+                             "300000; issue 20 sets its targets at 5k and the whole corpus)")
+    parser.add_argument("--warm-rounds", type=int, default=3,
+                        help="with --scaling: warm processes per system, taking turns (default 3)")
+    parser.add_argument("--keep", action="store_true",
+                        help="with --scaling and --work: reuse the indexes an earlier run built there")
+    parser.add_argument("--no-commands", action="store_true",
+                        help="with --scaling: skip seekwire's other commands (show, facets, stats, similar, export)")
+    parser.add_argument("--seekwire-src", type=Path,
+                        help="the seekwire source tree the child processes import (default: this checkout's)")
     args = parser.parse_args(argv)
     systems = [name for name in args.systems.split(",") if name]
     if unknown := [name for name in systems if name not in SYSTEMS]:
         parser.error(f"unknown system: {', '.join(unknown)}")
+    if args.seekwire_src:
+        common.SEEKWIRE_SRC = args.seekwire_src.resolve()
     with tempfile.TemporaryDirectory(prefix="seekwire-perf-") as scratch:
         work = args.work or Path(scratch)
+        if args.scaling:
+            results = scaling(args, systems, work)
+            print(render_scaling(results), flush=True)
+            if args.json:
+                args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+            return
         if args.work:
             shutil.rmtree(work / "indexes", ignore_errors=True)
         report = measure(args, systems, work)
@@ -384,6 +637,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             ratio = report.pipeline["seekwire (entities)"]["seconds"] / report.pipeline[NER_ALONE]["seconds"]
             print(f"seekwire with entities takes ×{ratio:.2f} the time of the NER model alone")
             save(report, args.json)
+
+
+def sizes(text: str) -> tuple[int, ...]:
+    """Document counts from "3000,30000,300000"."""
+    return tuple(int(part) for part in text.split(",") if part)
 
 
 def save(report: Report, path: Path | None) -> None:

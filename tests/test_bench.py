@@ -154,3 +154,44 @@ def test_unseen_layouts_render_their_gold(tmp_path: Path) -> None:
         assert (b"\r\n" in data) == row["crlf"]
         assert row["title"] in text and all(part in text for part in row["body"].split("\n\n"))
         assert (crawl / row["file"]).stat().st_mtime == unseen.extraction.mtime_of(row)
+
+
+def test_repeated_corpus_has_fresh_ids_and_varied_number_words() -> None:
+    from bench.perf import repeat_docs
+
+    docs = [Doc("a", "Deux ministres", "Les deux ministres et un dix-cors.", lede="Elle a douze pages."),
+            Doc("b", "Météo", "Il pleut.", agency="AFP")]
+    repeated = list(repeat_docs(docs, 7))
+    assert [doc.id for doc in repeated] == ["a", "b", "a~1", "b~1", "a~2", "b~2", "a~3"]
+    assert repeated[:2] == docs
+    # Copy c moves each number word c places along the list; capitalised words and "un" are left alone.
+    assert repeated[2].body == "Les trois ministres et un onze-cors." and repeated[2].lede == "Elle a deux pages."
+    assert repeated[4].body == "Les quatre ministres et un douze-cors."
+    assert repeated[2].title == "Deux ministres"
+    assert repeated[3] == Doc("b~1", "Météo", "Il pleut.", agency="AFP")
+
+
+def test_copies_never_repeat_the_original_words() -> None:
+    from bench.perf import NUMBER_WORDS, repeat_docs
+
+    copies = list(repeat_docs([Doc("a", "", "deux")], 1 + 2 * len(NUMBER_WORDS)))
+    assert all(doc.body != "deux" for doc in copies[1:])
+    assert len({doc.body for doc in copies[1 : len(NUMBER_WORDS)]}) == len(NUMBER_WORDS) - 1
+
+
+def test_extrapolation_follows_the_two_largest_sizes() -> None:
+    from bench.perf import extrapolate, sizes
+
+    assert extrapolate([(300_000, 40.0), (3_000, 99.0), (30_000, 31.0)], target=570_000) == pytest.approx(49.0)
+    assert sizes("3000,30000,") == (3000, 30000)
+
+
+def test_sampled_child_reports_its_own_memory() -> None:
+    import sys as system
+
+    from bench.common import run_sampled
+
+    small = run_sampled([system.executable, "-c", "pass"])
+    large = run_sampled([system.executable, "-c", "import time; x = bytearray(80 * 2**20); time.sleep(0.2)"])
+    assert small.max_rss_mb < 60 and small.max_anon_mb < 40
+    assert large.max_rss_mb > 80 and large.max_anon_mb > 70
