@@ -130,8 +130,8 @@ def television(article: dict, others: list[str], moment: dt.datetime, rng: rando
         f"Info › {rng.choice(SECTIONS)}",
         article["title"],
         article["lede"],
-        f"Publié le {moment:%d/%m/%Y} à {moment:%H}h{moment:%M}, mis à jour le {updated:%d/%m/%Y} à "
-        f"{updated:%H}h{updated:%M}",
+        (f"Publié le {moment:%d/%m/%Y} à {moment:%H}h{moment:%M}, mis à jour le {updated:%d/%m/%Y} à "
+         f"{updated:%H}h{updated:%M}"),
         "Temps de lecture : 3 min",
         "VIDÉO - Les images de la journée",
         *article["paragraphs"],
@@ -154,8 +154,8 @@ def portal(article: dict, others: list[str], moment: dt.datetime, rng: random.Ra
         "",
         article["title"],
         "",
-        f"Par Ahmed Koné | Publié le {weekday}, {moment.day} {MONTHS[moment.month - 1]} {moment.year} "
-        f"{moment:%H:%M}",
+        (f"Par Ahmed Koné | Publié le {weekday}, {moment.day} {MONTHS[moment.month - 1]} {moment.year} "
+         f"{moment:%H:%M}"),
         "",
         article["lede"],
         "",

@@ -398,7 +398,7 @@ def test_the_state_is_not_a_place():
 
 def test_worker_processes_give_the_same_entities_in_order() -> None:
     pytest.importorskip("spacy")
-    from seekwire.extract.entities import MIN_TEXTS_FOR_PROCESSES, ModelNotInstalled, EntityRecognizer
+    from seekwire.extract.entities import MIN_TEXTS_FOR_PROCESSES, EntityRecognizer, ModelNotInstalled
 
     try:
         recognizer = EntityRecognizer(processes=2, batch_size=8)

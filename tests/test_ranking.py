@@ -13,18 +13,20 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from whoosh import index as whoosh_index, query as wq
+from whoosh import index as whoosh_index
+from whoosh import query as wq
 
 from seekwire.analysis import ANALYZER
 from seekwire.engine.columns import field_lengths, live_docs, numeric_column
 from seekwire.engine.postings import term_docs
 from seekwire.facets import WHOLE_COLUMN_SHARE, FacetReader
+from seekwire.phrases import WrittenPhrase
 from seekwire.ranking import (
-    B,
     COMBINED_TITLE_WEIGHT,
     COVERAGE_DEPTH,
     INFLECTION_WEIGHT,
     K1,
+    B,
     Ranker,
     WeightedTerm,
     blend_coverage,
@@ -33,7 +35,6 @@ from seekwire.ranking import (
     weighting,
     whoosh_scored,
 )
-from seekwire.phrases import WrittenPhrase
 from seekwire.schema import TEXT_FIELDS, build_schema
 
 WORDS = ("coopération Kazakhstan Chine économie énergie pétrole accord sommet ministre président élection "

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seekwire.engine.automata import Levenshtein
-from seekwire.spelling import PREFIX, distance as spelling_distance
+from seekwire.spelling import PREFIX
+from seekwire.spelling import distance as spelling_distance
 
 words = st.text(alphabet="abcé", min_size=1, max_size=7)
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from whoosh import matching, query as wq
+from whoosh import matching
+from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
 from seekwire.analysis import ANALYZER, INVISIBLE, MEMO_LIMIT, STOPWORDS, WORD, fold

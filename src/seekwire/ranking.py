@@ -35,7 +35,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import query as wq, scoring
+from whoosh import query as wq
+from whoosh import scoring
 from whoosh.searching import Searcher as WhooshSearcher
 
 from seekwire.engine.columns import field_lengths

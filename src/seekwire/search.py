@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
-from whoosh import qparser, query as wq
+from whoosh import qparser
+from whoosh import query as wq
 from whoosh.query import Query
 
 from seekwire import ranking, storage

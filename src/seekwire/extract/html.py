@@ -46,9 +46,9 @@ _BLOCKS = frozenset({
 # Class or id words that web templates give to what is around an article, never in it (comments, share
 # buttons, related-story boxes, tag lists, cookie banners): a generic convention, the one main-text extractors rely on.
 _AROUND = re.compile(r"(?:^|[\s_-])(comments?|commentaires?|reactions?|share|sharing|social|related|tags?|keywords|"
-                     r"cookies?|newsletter|sidebar|outbrain|taboola)(?:$|[\s_-])", re.I)
+                     r"cookies?|newsletter|sidebar|outbrain|taboola)(?:$|[\s_-])", re.IGNORECASE)
 # Captions and photo credits: not article text, but a photo credit names an agency the page credits.
-_CAPTION = re.compile(r"caption|legend|credit|l[ée]gende", re.I)
+_CAPTION = re.compile(r"caption|legend|credit|l[ée]gende", re.IGNORECASE)
 # Visible text kept of one page, in characters: twice what an article keeps, so that the furniture after the
 # article can still be recognised, and no more, as reading a page costs time in proportion to its text.
 _MAX_VISIBLE = 2 * 1024 * 1024
@@ -57,7 +57,7 @@ _MIN_LINK_WORDS = 4
 _SPACE = re.compile(r"[ \t\r\n\f]+")  # a no-break space is text, as in a text page
 # Separators a site sets between the headline and its own name in `<title>` and `og:title`.
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—·]\s+(?=[^-|–—·]+$)")
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 # Browsers read these labels as Windows-1252.
 _WESTERN = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii", "windows-1252",
                       "cp1252", "x-cp1252", "l1"})
