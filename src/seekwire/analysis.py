@@ -20,14 +20,15 @@ import Stemmer
 from unidecode import unidecode
 from whoosh.analysis import Analyzer, Token
 
+from seekwire.text import INVISIBLE_CHARACTERS
+
 # Characters that are invisible in print — the soft hyphen, zero-width spaces and joiners, the word joiner
 # and the byte-order mark — but break a run of letters: a page typeset with them ("Noen\u00adnec") must give
-# the word the reader sees. They belong to the word around them and vanish from its term.
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_VANISH = dict.fromkeys(map(ord, INVISIBLE))
+# the word the reader sees. They belong to the word around them and vanish from its term (the set is text.py's).
+_VANISH = dict.fromkeys(map(ord, INVISIBLE_CHARACTERS))
 # A word is a run of letters and digits; an apostrophe inside a word is kept so that elisions can be seen.
 # Hyphens and slashes split words, so each part of "sino-kazakhe" or "Xinhua/VNA" is a term of its own.
-WORD = re.compile(rf"\w+(?:[{INVISIBLE}]+\w+|['’]\w+)*")
+WORD = re.compile(rf"\w+(?:[{INVISIBLE_CHARACTERS}]+\w+|['’]\w+)*")
 
 ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu".split())
 
@@ -51,7 +52,7 @@ _stemmer = Stemmer.Stemmer("french")
 
 
 def visible(text: str) -> str:
-    """`text` without its invisible characters (INVISIBLE)."""
+    """`text` without its invisible characters (INVISIBLE_CHARACTERS)."""
     return text.translate(_VANISH)
 
 

@@ -23,7 +23,8 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
-from seekwire.analysis import ANALYZER, INVISIBLE, MEMO_LIMIT, STOPWORDS, WORD, fold
+from seekwire.analysis import ANALYZER, MEMO_LIMIT, STOPWORDS, WORD, fold
+from seekwire.text import INVISIBLE_CHARACTERS
 
 # The stored fields holding the text of each indexed field.
 STORED_PARTS = {"title": ("title",), "text": ("lede", "body")}
@@ -87,7 +88,7 @@ def _written(folded: str) -> re.Pattern:
     """A pattern for every way of writing `folded` (ASCII) in lower case without ligatures: any accent, and
     invisible characters anywhere between its letters."""
     letters = (f"[{re.escape(letter + _ACCENTED.get(letter, ''))}]" for letter in folded)
-    return re.compile(f"[{INVISIBLE}]*".join(letters))
+    return re.compile(f"[{INVISIBLE_CHARACTERS}]*".join(letters))
 
 
 def _in_order(keys: list[str], wanted: list[str]) -> bool:

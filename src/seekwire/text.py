@@ -22,7 +22,8 @@ ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b\n]
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Characters that are invisible inside a word and split it for a tokenizer: soft hyphen, zero-width space,
 # non-joiner and joiner, word joiner, and the byte-order mark used as a zero-width no-break space.
-INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+INVISIBLE_CHARACTERS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 # Bidirectional marks, embeddings, overrides and isolates: printed, they reorder what the terminal shows.
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 SURROGATE = re.compile("[\ud800-\udfff]")
