@@ -44,6 +44,14 @@ CITIES = ["LYON", "MARSEILLE", "BRUXELLES", "GENÈVE", "DAKAR", "MONTRÉAL", "TU
 SECTIONS = ["Monde", "France", "Société", "Économie", "Politique"]
 
 
+def page(lines: list[str], publisher: str | None, lede: str | None, *, date_source: str = "text",
+         encoding: str = "utf-8", crlf: bool = False) -> tuple[str, dict]:
+    """A page's text, and the gold keys its layout decides."""
+    text = "\n".join(lines) + "\n"
+    return text.replace("\n", "\r\n") if crlf else text, {
+        "publisher": publisher, "date_source": date_source, "lede": lede, "encoding": encoding, "crlf": crlf}
+
+
 def radio(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
     site = "Radio Horizon Sud"
     section = rng.choice(SECTIONS)
@@ -72,8 +80,7 @@ def radio(article: dict, others: list[str], moment: dt.datetime, rng: random.Ran
         f"{site} © {moment.year} - Tous droits réservés - Mentions légales - Politique de confidentialité",
         "Fréquences : 98.4 FM Nîmes, 101.2 FM Montpellier, 95.1 FM Alès",
     ]
-    return "\n".join(lines) + "\n", {"publisher": site, "date_source": "text", "lede": article["lede"],
-                                     "encoding": "utf-8", "crlf": False}
+    return page(lines, site, article["lede"])
 
 
 def magazine(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
@@ -97,8 +104,7 @@ def magazine(article: dict, others: list[str], moment: dt.datetime, rng: random.
         "Publicité",
         f"{site} SAS, 12 rue des Lilas, 75011 Paris — Directeur de la publication : Paul Martin",
     ]
-    return "\n".join(lines) + "\n", {"publisher": site, "date_source": "text", "lede": article["lede"],
-                                     "encoding": "utf-8", "crlf": False}
+    return page(lines, site, article["lede"])
 
 
 def wire(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
@@ -116,9 +122,7 @@ def wire(article: dict, others: list[str], moment: dt.datetime, rng: random.Rand
         "Tous droits de reproduction et de représentation réservés.",
         f"Dernières dépêches : {others[0]} | {others[1]}",
     ]
-    text = "\n".join(lines) + "\n"
-    return text.replace("\n", "\r\n"), {"publisher": None, "date_source": "text+mtime", "lede": None,
-                                        "encoding": "cp1252", "crlf": True}
+    return page(lines, None, None, date_source="text+mtime", encoding="cp1252", crlf=True)
 
 
 def television(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
@@ -142,8 +146,7 @@ def television(article: dict, others: list[str], moment: dt.datetime, rng: rando
         *[f"{n}. {title}" for n, title in enumerate(others[2:5], start=1)],
         f"© {site} {moment.year} — Conditions générales d'utilisation — Gestion des cookies",
     ]
-    return "\n".join(lines) + "\n", {"publisher": site, "date_source": "text", "lede": article["lede"],
-                                     "encoding": "utf-8", "crlf": False}
+    return page(lines, site, article["lede"])
 
 
 def portal(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
@@ -169,8 +172,7 @@ def portal(article: dict, others: list[str], moment: dt.datetime, rng: random.Ra
         "",
         f"© {moment.year} {site}. Tous droits réservés. Reproduction interdite sans autorisation.",
     ]
-    return "\n".join(lines) + "\n", {"publisher": site, "date_source": "text", "lede": article["lede"],
-                                     "encoding": "utf-8-sig", "crlf": False}
+    return page(lines, site, article["lede"], encoding="utf-8-sig")
 
 
 LAYOUTS = {"x": radio, "y": magazine, "z": wire, "v": television, "w": portal}
