@@ -89,7 +89,7 @@ class FrenchAnalyzer(Analyzer):
 
     def __init__(self, stem: bool = True):
         self.stem = stem
-        self._memo: dict[str, str | None] = {}
+        self.memo: dict[str, str | None] = {}
 
     def __getstate__(self) -> dict:
         return {"stem": self.stem}
@@ -105,7 +105,7 @@ class FrenchAnalyzer(Analyzer):
 
     def term(self, word: str) -> str | None:
         """The term `word` is indexed under (None for a stopword), memoised."""
-        memo = self._memo
+        memo = self.memo
         try:
             return memo[word]
         except KeyError:

@@ -18,8 +18,16 @@ def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of the words of `text` whose index term is one of `terms`."""
     if not terms:
         return []
-    term = ANALYZER.term
-    return [match.span() for match in WORD.finditer(text) if term(match.group()) in terms]
+    # The analyzer's memo is read here directly: a call per word was a third of the time of the snippets,
+    # which are a fifth of a warm query's (10 hits of 3,000 characters on the OrangeSum articles).
+    memo, term = ANALYZER.memo, ANALYZER.term
+    spans = []
+    for match in WORD.finditer(text):
+        word = match.group()
+        found = memo.get(word, memo)
+        if (term(word) if found is memo else found) in terms:
+            spans.append(match.span())
+    return spans
 
 
 def best_passage(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
