@@ -25,7 +25,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from seekwire import sitefurniture, storage
+from seekwire import sitefurniture, storage, stories
 from seekwire.article import Article
 from seekwire.engine.segments import BuiltSegmentsWriter, ParallelBuilder, SegmentBuilder
 from seekwire.errors import NoIndexError
@@ -150,6 +150,7 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
         # Separate files, never one compound file, which readers would copy onto the heap (engine/files.py).
         writer = BuiltSegmentsWriter(ix, limitmb=WRITER_MEMORY_MB, compound=False)
     builder = _builder(generation, ix.schema, plan, entities)
+    added: dict[int, str] = {}
     try:
         for key in plan.removed_sources:
             report.removed += len(manifest.pop(key)["ids"])
@@ -161,6 +162,7 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
             read = EntityRecognizer().recognize_pairs(read)
         for key, article in read:
             fields = document_fields(article, os_text(key))
+            added[fields["key"]] = fields["id"]
             with guard:
                 builder.add(fields)
         with guard:
@@ -185,7 +187,16 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
         writer.commit()
         storage.save_manifest(generation, manifest)
         sitefurniture.save(generation, learned)
+        _save_stories(generation, manifest, added, builder.sketches)
     return True
+
+
+def _save_stories(generation: Path, manifest: dict[str, dict], added: dict[int, str], sketches: list) -> None:
+    """Find the stories of the whole index again, from the sketches of the documents kept and of those read."""
+    new = stories.Sketches.concat(sketches)
+    ids = [added[key] for key in new.keys.tolist()]
+    live = (doc_id for entry in manifest.values() for doc_id in entry["ids"])
+    stories.save(generation, stories.update(stories.load(generation), live, ids, new))
 
 
 def _learn_furniture(generation: Path, manifest: dict[str, dict], plan: _Plan,
@@ -215,9 +226,10 @@ def _builder(generation: Path, schema, plan: _Plan, entities: bool) -> SegmentBu
     recognition; small updates are quicker in this one."""
     size = sum(stat.st_size for _, stat in plan.to_read)
     cores = os.cpu_count() or 1
+    sketch = ("text", "key", stories.Sketcher())
     if entities or cores < 2 or size < PARALLEL_BYTES:
-        return SegmentBuilder(generation, schema)
-    return ParallelBuilder(generation, schema, processes=min(cores, 2))
+        return SegmentBuilder(generation, schema, sketch=sketch)
+    return ParallelBuilder(generation, schema, processes=min(cores, 2), sketch=sketch)
 
 
 def _plan(manifest: dict[str, dict], sources: list[Source], roots: list[str], report: IndexReport) -> _Plan:

@@ -13,6 +13,7 @@ module moved would make each of them fail to open. Indexes are opened with `buil
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from whoosh import columns, fields, formats
 
@@ -20,7 +21,7 @@ from seekwire.analysis import FrenchAnalyzer
 from seekwire.article import Article, Entities
 from seekwire.engine.positions import encode_positions
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Multi-valued facet fields: their values are indexed as exact terms and also kept in a column, so that facet
 # counts read one array slot per matching document instead of unpickling stored fields.
@@ -46,6 +47,17 @@ class ListField(fields.KEYWORD):
         return value.decode("utf-8").split(SEPARATOR) if value else []
 
 
+class KeyColumn(fields.COLUMN):
+    """A document's key (`doc_key` of its id) as a column of 8-byte numbers: what ties a document
+    number to the stories of the generation (stories.py), whatever merges renumbered it."""
+
+    def __init__(self) -> None:
+        super().__init__(columns.NumericColumn("Q"))
+
+    def to_column_value(self, value: int) -> int:
+        return value
+
+
 class FrenchPositions(formats.Positions):
     """Whoosh's positional postings, computed in one pass by the French analyzer.
 
@@ -59,9 +71,14 @@ class FrenchPositions(formats.Positions):
         if not isinstance(value, str) or not isinstance(analyzer, FrenchAnalyzer):
             yield from super().word_values(value, analyzer, **kwargs)
             return
+        yield from self.postings(analyzer.positions(value))
+
+    def postings(self, found: dict[str, list[int]]):
+        """The (term, frequency, weight, value) of each term, from the analyzer's `positions` of a text: the
+        segment builder analyses the text once for these and for its story sketch (stories.py)."""
         boost = self.field_boost
         weights: dict[int, float] = {}
-        for term, positions in analyzer.positions(value).items():
+        for term, positions in found.items():
             count = len(positions)
             weight = weights.get(count)
             if weight is None:
@@ -85,6 +102,7 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         path=fields.ID(stored=True),
         source=fields.ID(stored=False),
+        key=KeyColumn(),
         title=fast_text(french, stored=True, field_boost=2.0),
         text=fast_text(french, stored=False),
         lede=fields.STORED(),
@@ -108,6 +126,7 @@ def document_fields(article: Article, source: str) -> dict:
         "id": article.id,
         "path": article.path,
         "source": source,
+        "key": doc_key(article.id),
         "title": article.title,
         "text": f"{article.lede}\n\n{article.body}" if article.lede else article.body,
         "body": article.body,
@@ -151,6 +170,12 @@ def article_from_stored(stored: dict) -> Article:
             organizations=list(stored.get("organizations") or []),
         ),
     )
+
+
+def doc_key(doc_id: str) -> int:
+    """A document's id as a 63-bit number, the same in every process and every run (the `key` column)."""
+    digest = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 def day_number(date: dt.date) -> int:

@@ -433,6 +433,18 @@ def save_json(generation: Path, name: str, value: object) -> None:
     _write_json(generation / name, value)
 
 
+def save_arrays(generation: Path, name: str, arrays: dict) -> None:
+    """Write numpy arrays as one file of a generation (an uncompressed .npz), the way the manifest is written."""
+    import numpy as np
+
+    temporary = generation / f".{name}.{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        np.savez(handle, **arrays)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, generation / name)
+
+
 def _write_json(path: Path, value: object) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     with open(temporary, "w", encoding="utf-8") as handle:

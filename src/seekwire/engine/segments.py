@@ -46,10 +46,16 @@ BATCH_SIZE = 100
 
 
 class SegmentBuilder:
-    """Builds segments of new documents in one process; `finish` writes the last one and returns them all."""
+    """Builds segments of new documents in one process; `finish` writes the last one and returns them all.
+
+    With a `sketch` (the name of a text field, a field of document keys and a sketcher), each document's
+    text is analysed once for both its postings and the sketcher (`stories.Sketcher`): sketching where the
+    words are already at hand is what keeps finding stories cheap. After `finish`, `sketches` is a list of
+    what the sketcher's `finish` returned, one per process that built.
+    """
 
     def __init__(self, directory: str | os.PathLike, schema: Schema, indexname: str = "MAIN",
-                 budget: int = POSTING_BUDGET):
+                 budget: int = POSTING_BUDGET, sketch: tuple[str, str, object] | None = None):
         self.storage = FileStorage(os.fspath(directory))
         self.schema = schema
         self.indexname = indexname
@@ -57,6 +63,8 @@ class SegmentBuilder:
         self.codec = W3Codec()
         self.segments: list[Segment] = []
         self._segment = self._perdoc = None
+        self._sketch = sketch
+        self.sketches = None
         if unsupported := [name for name, field in schema.items() if field.vector or field.separate_spelling()]:
             raise ValueError(f"term vectors and separate spelling words are not supported: {unsupported}")
 
@@ -87,7 +95,13 @@ class SegmentBuilder:
             if field.indexed:
                 terms = self._postings.setdefault(name, {})
                 held = terms.get
-                for btext, freq, weight, vbytes in field.index(value):
+                if self._sketch is not None and name == self._sketch[0]:
+                    found = field.analyzer.positions(value)
+                    self._sketch[2].add(doc[self._sketch[1]], found)
+                    words = ((t.encode("utf-8"), f, w, v) for t, f, w, v in field.format.postings(found))
+                else:
+                    words = field.index(value)
+                for btext, freq, weight, vbytes in words:
                     length += freq
                     postings = held(btext)
                     if postings is None:
@@ -113,6 +127,8 @@ class SegmentBuilder:
         """Write the segment being built; every segment built, in the order of their documents."""
         if self._segment is not None:
             self._write()
+        if self._sketch is not None:
+            self.sketches = [self._sketch[2].finish()]
         return self.segments
 
     def cancel(self) -> None:
@@ -211,9 +227,10 @@ class ParallelBuilder:
     """Builds segments in worker processes, each its own; the same interface as SegmentBuilder."""
 
     def __init__(self, directory: str | os.PathLike, schema: Schema, processes: int = 2,
-                 indexname: str = "MAIN", budget: int = POSTING_BUDGET):
-        self._args = (os.fspath(directory), schema, indexname, budget)
+                 indexname: str = "MAIN", budget: int = POSTING_BUDGET, sketch: tuple[str, str, object] | None = None):
+        self._args = (os.fspath(directory), schema, indexname, budget, sketch)
         self.processes = processes
+        self.sketches = None
         self._workers: list[tuple[multiprocessing.Process, object]] = []
         self._batch: list[dict] = []
         self._turn = 0
@@ -244,11 +261,15 @@ class ParallelBuilder:
             self._send()
         for _, connection in self._workers:
             self._post(connection, None)
-        segments = []
+        segments, sketches = [], []
         for worker, connection in self._workers:
-            segments.extend(self._answer(connection))
+            built, sketched = self._answer(connection)
+            segments.extend(built)
+            sketches.append(sketched)
             worker.join()
         self._workers = []
+        if self._args[-1] is not None:
+            self.sketches = [part for sketched in sketches for part in sketched]
         return segments
 
     def cancel(self) -> None:
@@ -268,7 +289,7 @@ class ParallelBuilder:
             raise
 
     @staticmethod
-    def _answer(connection) -> list[Segment]:
+    def _answer(connection) -> tuple[list[Segment], list | None]:
         try:
             kind, value = connection.recv()
         except EOFError:
@@ -278,16 +299,18 @@ class ParallelBuilder:
         return value
 
 
-def _work(connection, directory: str, schema: Schema, indexname: str, budget: int) -> None:
-    """A worker process: build segments from the batches received until None, then send them back (or the
-    exception that stopped it). Ctrl-C reaches the whole process group: the parent stops the workers."""
+def _work(connection, directory: str, schema: Schema, indexname: str, budget: int,
+          sketch: tuple[str, str, object] | None) -> None:
+    """A worker process: build segments from the batches received until None, then send them back with their
+    documents' sketches (or the exception that stopped it). Ctrl-C reaches the whole process group: the parent
+    stops the workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    builder = SegmentBuilder(directory, schema, indexname, budget)
+    builder = SegmentBuilder(directory, schema, indexname, budget, sketch)
     try:
         while (batch := connection.recv()) is not None:
             for doc in batch:
                 builder.add(doc)
-        answer = ("segments", builder.finish())
+        answer = ("segments", (builder.finish(), builder.sketches))
     except EOFError:
         return  # the parent is gone: no one is waiting for an answer
     except BaseException as error:  # noqa: BLE001 - the parent raises it
