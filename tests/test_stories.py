@@ -128,3 +128,51 @@ def test_stories_are_kept_across_incremental_runs(tmp_path: Path) -> None:
     third = table(index)
     assert third["no-lede"] == first["wire"]
     assert third["cut"] not in (first["wire"], first["lookalike"])
+
+
+def test_a_story_shows_once_with_its_versions_and_all_versions_shows_every_copy(tmp_path: Path, run) -> None:
+    pages = tmp_path / "pages"
+    write(pages, story_set())
+    assert run("index", str(pages), "--no-entities").exit_code == 0
+    status, results = run.json("query", "gouvernement")
+    assert status == 0
+    assert (results["total"], results["stories"]) == (5, 2)
+    assert len(results["hits"]) == 2
+    copy = next(hit for hit in results["hits"] if hit["id"] != "lookalike")
+    assert copy["versions"] == 4
+    # Oldest first, same days by id.
+    assert copy["version_ids"] == ["wire", "cut", "no-lede", "missing"]
+    lookalike = next(hit for hit in results["hits"] if hit["id"] == "lookalike")
+    assert (lookalike["versions"], lookalike["version_ids"]) == (1, ["lookalike"])
+    assert lookalike["story"] != copy["story"]
+    # Facets count documents.
+    assert sum(count["count"] for count in results["facets"]["years"]) == 5
+    status, every = run.json("query", "gouvernement", "--all-versions")
+    assert (every["total"], every["stories"], len(every["hits"])) == (5, 2, 5)
+    assert {hit["story"] for hit in every["hits"]} == {copy["story"], lookalike["story"]}
+    # A page deeper than the stories is empty, and the second page of one hit is the second story.
+    assert run.json("query", "gouvernement", "--limit", "1", "--offset", "1")[1]["hits"][0]["story"] != \
+        run.json("query", "gouvernement", "--limit", "1")[1]["hits"][0]["story"]
+    assert run.json("query", "gouvernement", "--offset", "2")[1]["hits"] == []
+    table = run("query", "gouvernement", "--format", "table")
+    assert "(+3 versions)" in table.stdout
+    assert "5 documents (2 stories)" in table.stderr
+
+
+def test_versions_lists_a_storys_copies_oldest_first_and_show_export_similar_know_the_story(tmp_path: Path,
+                                                                                          run) -> None:
+    pages = tmp_path / "pages"
+    write(pages, story_set())
+    run("index", str(pages), "--no-entities")
+    status, listed = run.json("versions", "cut")
+    assert status == 0
+    assert [hit["id"] for hit in listed["hits"]] == ["wire", "cut", "no-lede", "missing"]
+    table = run("versions", "missing", "--format", "table").stdout
+    assert table.index("wire") < table.index("no-lede") < table.index("missing")
+    assert run("versions", "nothing").exit_code == 2
+    story = run.json("show", "cut")[1]["story"]
+    assert story == listed["hits"][0]["story"]
+    exported = [json.loads(line) for line in run("export").stdout.splitlines()]
+    assert {doc["id"]: doc["story"] for doc in exported}["wire"] == story
+    similar = run.json("similar", "cut")[1]
+    assert [hit["id"] for hit in similar["hits"]] == ["lookalike"]

@@ -26,7 +26,8 @@ class Article:
     `date_source` says where `date` came from: "text" (a full date on the page or in the record),
     "weekday" (day and month on the page, the year pinned by the weekday), "mtime" (day and month on the page,
     the year taken from the file's modification time), "relative" ("hier", "aujourd'hui" against the file's
-    modification time), or None when there is no date.
+    modification time), or None when there is no date. `story` is the id of the story it belongs to in an
+    index (stories.py), None until it is indexed.
     """
 
     id: str
@@ -41,6 +42,7 @@ class Article:
     publisher: str | None = None
     url: str | None = None
     entities: Entities = field(default_factory=Entities)
+    story: int | None = None
 
     @property
     def date_inferred(self) -> bool:

@@ -274,13 +274,15 @@ def make_filters(options: dict):
 @click.option("--facets", "show_facets", is_flag=True, help="Show facet counts under the hits (table output).")
 @click.option("--facet-limit", type=click.IntRange(min=1), default=10, show_default=True,
               help="Values shown per facet.")
+@click.option("--all-versions", is_flag=True,
+              help="Show every copy of a story (by default a story shows once, at its best-ranked copy).")
 @click.option("--batch", type=click.File("rb"), metavar="FILE",
               help="Run every query of FILE ('-' for stdin): one query per line, or a JSON object with "
                    "'query' and options; prints one JSON result per line.")
 @format_options
 @translate_errors
 def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_facets: bool, facet_limit: int,
-          batch, fmt: str | None, as_json: bool, **options) -> None:
+          all_versions: bool, batch, fmt: str | None, as_json: bool, **options) -> None:
     """Search the index for TEXT, best matches first.
 
     TEXT may use the query syntax (see README): "exact phrases", AND / OR / NOT, -word, +word, (groups),
@@ -298,14 +300,14 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
 
         with Searcher(index_dir) as searcher:
             summary = run_batch(searcher, batch, click.echo, filters=filters, sort=sort, limit=limit,
-                                offset=offset, facet_limit=facet_limit)
+                                offset=offset, facet_limit=facet_limit, collapse=not all_versions)
         click.echo(f"seekwire: batch: {summary.queries} queries, {summary.failed} failed, {summary.skipped} blank "
                    "or comment lines skipped", err=True)
         sys.exit(0 if summary.found else 1)
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
         results = searcher.search(text, filters=filters, sort=sort, limit=limit, offset=offset,
-                                  facet_limit=facet_limit)
+                                  facet_limit=facet_limit, collapse=not all_versions)
     emit(render_results(results, fmt, use_color(fmt), show_facets))
     if fmt == "table":
         for note in results.notes:
@@ -313,7 +315,8 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
         if results.suggestion:
             click.echo(f"did you mean: {printable(results.suggestion)}", err=True)
         shown = f"{results.offset + 1}-{results.offset + len(results.hits)} of " if results.hits else ""
-        click.echo(f"{shown}{results.total} documents", err=True)
+        stories = f" ({results.stories} stories)" if results.stories != results.total else ""
+        click.echo(f"{shown}{results.total} documents{stories}", err=True)
     sys.exit(0 if results.total else 1)
 
 
@@ -333,6 +336,22 @@ def similar(doc_id: str, index_dir: str, limit: int, fmt: str | None, as_json: b
         results = searcher.similar(doc_id, limit=limit)
     emit(render_results(results, fmt, use_color(fmt), False))
     sys.exit(0 if results.total else 1)
+
+
+@cli.command()
+@click.argument("doc_id")
+@index_option
+@format_options
+@translate_errors
+def versions(doc_id: str, index_dir: str, fmt: str | None, as_json: bool) -> None:
+    """Every copy of DOC_ID's story (the same article on other sites), oldest first."""
+    from seekwire.output import render_versions
+    from seekwire.search import Searcher
+
+    fmt = resolve_format(fmt, as_json)
+    with Searcher(index_dir) as searcher:
+        results = searcher.versions(doc_id)
+    emit(render_versions(results, fmt))
 
 
 @cli.command()

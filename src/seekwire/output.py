@@ -101,7 +101,8 @@ def render_results(results: Results, fmt: str, color: bool, show_facets: bool = 
                 hit.rank,
                 f"{hit.date}?" if hit.date and hit.date_inferred else hit.date or "",
                 clean(", ".join(hit.agencies)),
-                emphasise(*_shorten(*clean_spans(hit.title, hit.title_highlights)), color),
+                emphasise(*_shorten(*clean_spans(hit.title, hit.title_highlights)), color)
+                + (f" (+{hit.versions - 1} versions)" if hit.versions > 1 else ""),
                 emphasise(*clean_spans(hit.snippet, hit.highlights), color),
             ]
             for hit in results.hits
@@ -111,6 +112,17 @@ def render_results(results: Results, fmt: str, color: bool, show_facets: bool = 
     if show_facets:
         parts += [facet_table(name, counts) for name, counts in results.facets.items() if counts]
     return "\n\n".join(parts)
+
+
+def render_versions(results: Results, fmt: str) -> str:
+    """A story's copies: which site had it, when, under which title."""
+    if fmt != "table":
+        return render_results(results, fmt, False)
+    rows = [[hit.rank, clean(hit.id), clean(hit.publisher or ""),
+             " ".join(filter(None, [f"{hit.date}?" if hit.date and hit.date_inferred else hit.date, hit.time])),
+             clean(", ".join(hit.agencies)), clean(hit.title)] for hit in results.hits]
+    return tabulate(rows, headers=["#", "id", "publisher", "date", "agency", "title"], tablefmt="simple",
+                    maxcolwidths=[None, 30, 20, None, 16, 60])
 
 
 def facet_table(name: str, counts: list[FacetCount]) -> str:

@@ -39,7 +39,8 @@ class IndexReport:
 class Hit:
     """One matching document. `highlights` are [start, end) character spans into `snippet`,
     `title_highlights` into `title`; `date_source` and `date_inferred` say whether the date was printed or
-    deduced (as `Article.date_source`)."""
+    deduced (as `Article.date_source`). A hit stands for its `story` (stories.py), which has `versions`
+    documents, `version_ids` (by date, the undated last)."""
 
     rank: int
     id: str
@@ -55,6 +56,9 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
     title_highlights: list[tuple[int, int]] = field(default_factory=list)
+    story: int | None = None
+    versions: int = 1
+    version_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ class FacetCount:
 class Results:
     """One page of hits for a query, with the total number of matching documents and facet counts over all
     of them. `suggestion` is a corrected query when some words look misspelt; `notes` explain anything the
-    engine changed (a wildcard cut short, a filter value that names nothing)."""
+    engine changed (a wildcard cut short, a filter value that names nothing). `stories` counts the stories the
+    matching documents belong to (a story's copies count once)."""
 
     query: str
     total: int
@@ -80,6 +85,7 @@ class Results:
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     suggestion: str | None = None
     notes: list[str] = field(default_factory=list)
+    stories: int = 0
 
 
 @dataclass

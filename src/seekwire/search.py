@@ -29,7 +29,7 @@ from whoosh.query import Query
 from seekwire import ranking, storage
 from seekwire.analysis import ANALYZER, WORD, fold, terms
 from seekwire.article import Article, is_inferred
-from seekwire.engine.columns import live_docs
+from seekwire.engine.columns import fixed_column, live_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, FACET_NAMES, LIST_FACETS, NO_DAY, FacetReader
 from seekwire.inflection import related_stems
@@ -39,6 +39,7 @@ from seekwire.results import FacetCount, Hit, Results, Stats
 from seekwire.schema import ENTITY_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, article_from_stored, day_number
 from seekwire.snippets import best_passage, match_spans
 from seekwire.spelling import LONGEST_WORD, Speller
+from seekwire.stories import StoryMap
 from seekwire.text import os_text, repair
 
 SORTS = ("relevance", "date", "-date")
@@ -168,6 +169,7 @@ class Searcher:
         self._facets = FacetReader(self._reader)
         self._ranker = ranking.Ranker(self._searcher)
         self._live: np.ndarray | None = None
+        self._stories: StoryMap | None = None
         self._speller = Speller(self._reader, TEXT_FIELDS)
         self._parsers: dict[float, qparser.QueryParser] = {}
 
@@ -191,11 +193,13 @@ class Searcher:
         facets: bool = True,
         facet_limit: int | None = 10,
         snippets: bool = True,
+        collapse: bool = True,
     ) -> Results:
         """Find the documents matching `text` (query syntax) and `filters`.
 
         Without words, every document passing the filters matches, newest first. Facet counts cover all
-        matching documents. Raises QuerySyntaxError for a malformed query.
+        matching documents. With `collapse`, a hit stands for its story (stories.py): the best-ranked of its
+        copies is shown, and the page counts stories. Raises QuerySyntaxError for a malformed query.
         """
         if sort not in SORTS:
             raise QuerySyntaxError(f"unknown sort {sort!r} — use one of {', '.join(SORTS)}")
@@ -207,13 +211,14 @@ class Searcher:
             match = self._match(text, filters, notes)
             if match.words.query is None and sort == "relevance":
                 sort = "-date"
-            page = self._page(match, sort, offset, limit)
+            page = self._story_page(match, sort, offset, limit) if collapse else self._page(match, sort, offset, limit)
             terms = self._highlight_terms(match.words)
             hits = [self._hit(rank, docnum, score, terms, snippets)
                     for rank, (docnum, score) in enumerate(page, start=offset + 1)]
             counts = self._count(match.docs, ALL_FACETS, facet_limit) if facets else {}
+            stories = self._story_map().count(match.docs)
         return Results(query=text, total=len(match.docs), offset=offset, limit=limit, sort=sort, hits=hits,
-                       facets=counts, suggestion=match.words.suggestion, notes=notes)
+                       facets=counts, suggestion=match.words.suggestion, notes=notes, stories=stories)
 
     def facet(self, name: str, text: str = "", filters: Filters | None = None) -> list[FacetCount]:
         """Every value of one facet with its count over the documents matching `text` and `filters`."""
@@ -240,7 +245,8 @@ class Searcher:
             page, total = [], 0
             if clauses:
                 scored = ranking.whoosh_scored(self._searcher, wq.Or(clauses))
-                others = scored.docs != docnum
+                story = self._story_map().story
+                others = story[scored.docs] != story[docnum]
                 total = int(others.sum())
                 page = ranking.top(scored.docs[others], scored.scores, limit)
             hits = [self._hit(rank, doc, score, terms, snippets) for rank, (doc, score) in enumerate(page, start=1)]
@@ -250,18 +256,61 @@ class Searcher:
     def get(self, doc_id: str) -> Article:
         """The stored article with this id (a name that is not UTF-8 as its file's id is written, `\\xNN`).
         Raises NotFoundError."""
-        doc_id = os_text(doc_id)
+        docnum = self._docnum(doc_id)
         with self._guard:
-            stored = self._searcher.document(id=doc_id)
-        if stored is None:
-            raise NotFoundError(f"no document with id {doc_id!r} — `seekwire query` shows the ids")
-        return article_from_stored(stored)
+            article = article_from_stored(self._reader.stored_fields(docnum))
+            article.story = self._story_map()[docnum]
+        return article
 
     def articles(self) -> Iterator[Article]:
         """Every stored article, in index order."""
         with self._guard:
-            for stored in self._reader.all_stored_fields():
-                yield article_from_stored(stored)
+            stories = self._story_map()
+            for docnum in self._reader.all_doc_ids():
+                article = article_from_stored(self._reader.stored_fields(docnum))
+                article.story = stories[docnum]
+                yield article
+
+    def versions(self, doc_id: str) -> Results:
+        """The copies of `doc_id`'s story (itself included), oldest first: by date, then time, then id, the
+        undated last. Raises NotFoundError."""
+        docnum = self._docnum(doc_id)
+        with self._guard:
+            hits = [self._hit(0, member, None, frozenset(), snippets=False)
+                    for member in self._story_map().members(docnum).tolist()]
+        hits.sort(key=lambda hit: (hit.date is None, hit.date or "", hit.time or "", hit.id))
+        for rank, hit in enumerate(hits, start=1):
+            hit.rank = rank
+        return Results(query=f"versions:{doc_id}", total=len(hits), offset=0, limit=len(hits), sort="date",
+                       hits=hits, stories=1)
+
+    def _docnum(self, doc_id: str) -> int:
+        """The number of the document with this id (a name that is not UTF-8 as its file's id is written,
+        `\\xNN`). Raises NotFoundError."""
+        doc_id = os_text(doc_id)
+        with self._guard:
+            docnum = self._searcher.document_number(id=doc_id)
+        if docnum is None:
+            raise NotFoundError(f"no document with id {doc_id!r} — `seekwire query` shows the ids")
+        return docnum
+
+    def _story_map(self) -> StoryMap:
+        if self._stories is None:
+            keys = fixed_column(self._reader, "key")
+            self._stories = StoryMap(self._searcher.generation, keys.astype(np.uint64), self._live_docs())
+        return self._stories
+
+    def _story_page(self, match: _Match, sort: str, offset: int, limit: int) -> list[tuple[int, float | None]]:
+        """The page of stories shown: `_page`'s order, each story at its best-ranked copy. Deeper pages of
+        documents are asked for until enough stories are found (one is enough for most queries)."""
+        want = offset + limit
+        depth = max(2 * want, 20)
+        while True:
+            ranked = self._page(match, sort, 0, depth)
+            kept = self._story_map().first_of_each([docnum for docnum, _ in ranked])
+            if len(kept) >= want or len(ranked) < depth:
+                return [ranked[n] for n in kept[offset:want]]
+            depth *= 4
 
     def stats(self, text: str = "", filters: Filters | None = None, facet_limit: int = 10) -> Stats:
         """Size, date range and the most frequent facet values of the whole index, or of the documents matching
@@ -596,7 +645,17 @@ class Searcher:
             snippet=snippet,
             highlights=spans,
             title_highlights=match_spans(title, terms),
+            **self._story_of(docnum),
         )
+
+    def _story_of(self, docnum: int) -> dict:
+        """A hit's `story`, `versions` and `version_ids` (by date, then id, the undated last)."""
+        stories = self._story_map()
+        members = stories.members(docnum)
+        days = self._facets.days(members)
+        ids = [stories.doc_id(member) or "" for member in members.tolist()]
+        order = sorted(range(len(ids)), key=lambda n: (int(days[n]), ids[n]))
+        return {"story": stories[docnum], "versions": len(ids), "version_ids": [ids[n] for n in order]}
 
 
 def _note(notes: list[str], note: str) -> None:

@@ -233,7 +233,10 @@ def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSear
         check_generation(generation)
         try:
             with IndexErrors(index_dir):
-                return MappedStorage(os.fspath(generation)).open_index(schema=build_schema()).searcher(**options)
+                searcher = MappedStorage(os.fspath(generation)).open_index(schema=build_schema()).searcher(**options)
+            # Which generation it reads: what else that generation keeps (its stories) is read beside it.
+            searcher.generation = generation
+            return searcher
         except CorruptIndexError:
             newer = current_generation(index_dir)
             if newer == generation:

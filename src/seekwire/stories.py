@@ -355,3 +355,62 @@ def load(generation: Path) -> StoryTable:
         ids = [blob[a:b].decode("utf-8", "surrogatepass") for a, b in pairwise(bounds)]
         sketches = Sketches(data["keys"], data["signatures"], data["offsets"], data["shingles"])
         return StoryTable(ids, data["stories"], sketches, int(data["next_id"][0]))
+
+
+class StoryMap:
+    """Which story each document of an open index belongs to, and the documents of each story.
+
+    Built when a searcher opens, from the index's `key` column and the ids and stories of its generation's
+    STORIES_FILE (the sketches are not read): two arrays by document number. A document the file does not
+    know (an index written before a run finished its stories) is a story of its own.
+    """
+
+    def __init__(self, generation: Path, keys: np.ndarray, live: np.ndarray):
+        path = Path(generation) / STORIES_FILE
+        if path.exists():
+            with np.load(path) as data:
+                known, stories = data["keys"], data["stories"]
+                self._blob, self._bounds = data["ids"].tobytes(), data["id_offsets"]
+        else:
+            known, stories = np.zeros(0, np.uint64), np.zeros(0, np.int64)
+            self._blob, self._bounds = b"", np.zeros(1, np.int64)
+        order = np.argsort(known, kind="stable")
+        position = np.searchsorted(known[order], keys) if len(known) else np.zeros(len(keys), np.int64)
+        position = np.minimum(position, max(len(known) - 1, 0))
+        found = known[order][position] == keys if len(known) else np.zeros(len(keys), bool)
+        # Unknown documents get a story of their own, below every real id: -1 - document number.
+        self.row = np.where(found, order[position] if len(known) else 0, -1)
+        self.story = np.where(found, stories[self.row] if len(known) else 0, -1 - np.arange(len(keys)))
+        self._live = live
+        self._by_story = live[np.argsort(self.story[live], kind="stable")]
+        self._sorted = self.story[self._by_story]
+
+    def __getitem__(self, docnum: int) -> int | None:
+        story = int(self.story[docnum])
+        return story if story >= 0 else None
+
+    def count(self, docs: np.ndarray) -> int:
+        """How many stories the documents `docs` belong to."""
+        return len(np.unique(self.story[docs]))
+
+    def members(self, docnum: int) -> np.ndarray:
+        """The live documents of `docnum`'s story (itself included), in document order."""
+        story = self.story[docnum]
+        start, end = np.searchsorted(self._sorted, [story, story + 1])
+        return np.sort(self._by_story[start:end])
+
+    def doc_id(self, docnum: int) -> str | None:
+        row = int(self.row[docnum])
+        if row < 0:
+            return None
+        return self._blob[self._bounds[row] : self._bounds[row + 1]].decode("utf-8", "surrogatepass")
+
+    def first_of_each(self, docs: Sequence[int]) -> list[int]:
+        """The positions in `docs` (best first) of the first document of each story."""
+        seen: set[int] = set()
+        kept = []
+        for n, story in enumerate(self.story[np.asarray(docs, dtype=np.int64)].tolist()):
+            if story not in seen:
+                seen.add(story)
+                kept.append(n)
+        return kept

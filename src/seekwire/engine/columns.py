@@ -49,3 +49,8 @@ def _fixed_column(reader: IndexReader, name: str, column) -> np.ndarray:
             part[:stored] = np.frombuffer(data, dtype=part.dtype)
         parts.append(part)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=f">{column._typecode}")
+
+
+def fixed_column(reader: IndexReader, fieldname: str) -> np.ndarray:
+    """A column-only field of fixed-width numbers by document number, as stored (big-endian)."""
+    return _fixed_column(reader, fieldname, reader.schema[fieldname].column_type)
