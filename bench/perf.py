@@ -35,6 +35,13 @@ repeated, see `repeat_docs`):
   streams: its heap stays flat while the mapped stored fields it reads count in its RSS);
 * a million documents, extrapolated on the straight line through the two largest sizes (not measured).
 
+With `--stories TREE`, instead: what finding stories (issue 13) costs. seekwire builds the corpus without
+entities, taking turns with TREE, a checkout from before stories (`--build-runs` rounds, medians, fresh indexes),
+and the ratio of the medians is printed; then the serial part alone (the parent grouping every document again
+from the stored sketches, what each run does after its segments are written), and warm query p50 / p95 with
+stories collapsed (the default) and with every version (`collapse=False`), the two taking turns query by query
+in one process.
+
 `--work DIR --keep` reuses the inputs and indexes an earlier run built in DIR; `--seekwire-src TREE` measures
 another checkout's seekwire (e.g. one from before a change), which builds its own indexes.
 
@@ -47,6 +54,7 @@ Run from the repository root:
     python bench/perf.py --dumps --work /tmp/perf
     python bench/perf.py --html --indexing-only --systems seekwire --build-runs 5
     python bench/perf.py --scaling --systems fts5,seekwire --work /tmp/scale --keep
+    python bench/perf.py --stories /tmp/before-stories --build-runs 3
 """
 
 from __future__ import annotations
@@ -158,6 +166,36 @@ def child_warm(name: str, directory: str, queries: Sequence[str]) -> None:
     system.open()
     samples = latencies(system, queries, 1, facets=True)
     print(json.dumps({"p50": common.percentile(samples, 0.5), "p95": common.percentile(samples, 0.95)}))
+
+
+def child_grouping(directory: str) -> None:
+    """Group every document of a built seekwire index again from its stored sketches, as the end of each run
+    does, and print {"seconds": ...}."""
+    from seekwire import stories
+    from seekwire.storage import current_generation
+
+    table = stories.load(current_generation(Path(directory) / "index"))
+    started = time.perf_counter()
+    stories.update(stories.StoryTable.empty(), table.ids, table.ids, table.sketches)
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def child_collapse(directory: str, queries: Sequence[str]) -> None:
+    """Answer every query (top 10 with snippets) with stories collapsed and with every version, in turns, after
+    a warm-up; print the p50 and p95 of each in ms."""
+    from seekwire import Searcher
+
+    samples: dict[str, list[float]] = {"collapsed": [], "every version": []}
+    with Searcher(Path(directory) / "index") as searcher:
+        for text in queries[:WARMUP_QUERIES]:
+            searcher.search(text, facets=False)
+        for text in queries:
+            for label, collapse in (("collapsed", True), ("every version", False)):
+                started = time.perf_counter()
+                searcher.search(text, facets=False, collapse=collapse)
+                samples[label].append((time.perf_counter() - started) * 1000)
+    print(json.dumps({label: {"p50": common.percentile(values, 0.5), "p95": common.percentile(values, 0.95)}
+                      for label, values in samples.items()}))
 
 
 # A cold FTS5 query: one fresh Python process opening the database, top 10 with snippets and agency counts,
@@ -655,6 +693,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="with --scaling and --work: reuse the indexes an earlier run built there")
     parser.add_argument("--no-commands", action="store_true",
                         help="with --scaling: skip seekwire's other commands (show, facets, stats, similar, export)")
+    parser.add_argument("--stories", type=Path, metavar="TREE",
+                        help="measure what finding stories costs, against TREE, a checkout from before them")
     parser.add_argument("--seekwire-src", type=Path,
                         help="the seekwire source tree the child processes import (default: this checkout's)")
     args = parser.parse_args(argv)
@@ -665,6 +705,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         common.SEEKWIRE_SRC = args.seekwire_src.resolve()
     with tempfile.TemporaryDirectory(prefix="seekwire-perf-") as scratch:
         work = args.work or Path(scratch)
+        if args.stories:
+            stories_cost(args, work)
+            return
         if args.scaling:
             results = scaling(args, systems, work)
             print(render_scaling(results), flush=True)
@@ -689,6 +732,37 @@ def main(argv: Sequence[str] | None = None) -> None:
                                   headers=["without entities", *next(iter(report.html.values()))],
                                   floatfmt=".1f"))
             save(report, args.json)
+
+
+def stories_cost(args: argparse.Namespace, work: Path) -> None:
+    """Issue 13's cost figures (see the module's docstring)."""
+    source = work / "input" / "orangesum.jsonl"
+    documents = common.write_docs(common.read_docs(args.shared / common.ORANGESUM, args.docs), source)
+    trees = {"with stories": common.SEEKWIRE_SRC, "before stories": (args.stories / "src").resolve()}
+    seconds: dict[str, list[float]] = {label: [] for label in trees}
+    for round_ in range(args.build_runs):
+        for label, tree in trees.items():
+            print(f"indexing {documents} documents {label} ({round_ + 1}/{args.build_runs})", file=sys.stderr)
+            common.SEEKWIRE_SRC = tree
+            directory = work / "indexes" / label.replace(" ", "-")
+            shutil.rmtree(directory, ignore_errors=True)
+            seconds[label].append(call(child_build, "seekwire", str(source), str(directory)).answer()["seconds"])
+    common.SEEKWIRE_SRC = trees["with stories"]
+    built = str(work / "indexes" / "with-stories")
+    medians = {label: common.median(values) for label, values in seconds.items()}
+    grouping = common.median([call(child_grouping, built).answer()["seconds"] for _ in range(3)])
+    queries = [q.text for q in common.known_item_queries(args.shared)]
+    latency = call(child_collapse, built, queries).answer()
+    rows = [[f"index {documents} documents, no entities (s)", f"{medians['before stories']:.1f}",
+             f"{medians['with stories']:.1f}",
+             f"×{medians['with stories'] / medians['before stories']:.3f}"],
+            ["  of which grouping in the parent (s)", "", f"{grouping:.2f}",
+             f"{grouping / medians['with stories']:.1%} of the build"]]
+    rows += [[f"warm query {key}, top 10 with snippets (ms)", f"{latency['every version'][key]:.1f}",
+              f"{latency['collapsed'][key]:.1f}", f"×{latency['collapsed'][key] / latency['every version'][key]:.2f}"]
+             for key in ("p50", "p95")]
+    print(tabulate(rows, headers=["", "before stories / every version", "with stories / collapsed", "ratio"]))
+    print(f"builds (s): {json.dumps(seconds)}", file=sys.stderr)
 
 
 def sizes(text: str) -> tuple[int, ...]:

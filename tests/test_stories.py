@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seekwire import stories, storage
+from seekwire import storage, stories
 from seekwire.analysis import ANALYZER
 from seekwire.indexer import index_paths
 
-WORDS = ("gouvernement ministre syndicats réforme retraites négociation accord grève transport hôpital "
+VOCABULARY = ("gouvernement ministre syndicats réforme retraites négociation accord grève transport hôpital "
          "salaires enveloppe milliards euros président assemblée sénat vote projet budget annonce "
          "jeudi matin soir région ville police enquête tribunal procès avocat témoin victime juge "
          "élection campagne candidat sondage électeurs parti opposition majorité débat mesure crise "
-         "économie croissance emploi chômage entreprise usine production exportation marché prix").split()
+         "économie croissance emploi chômage entreprise usine production exportation marché prix")
+WORDS = VOCABULARY.split()
 
 
 def sentences(seed: int, count: int) -> list[str]:
@@ -176,3 +178,16 @@ def test_versions_lists_a_storys_copies_oldest_first_and_show_export_similar_kno
     assert {doc["id"]: doc["story"] for doc in exported}["wire"] == story
     similar = run.json("similar", "cut")[1]
     assert [hit["id"] for hit in similar["hits"]] == ["lookalike"]
+
+
+def test_the_benchmark_scores_pairs_and_whole_stories() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench.stories import pair_scores
+
+    known = ["a", "a", "a", "b", "c"]
+    assert pair_scores(known, [1, 1, 1, 2, 3]) == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "whole": 1.0,
+                                                   "pairs": 3}
+    merged = pair_scores(known, [1, 1, 1, 1, 3])  # a look-alike joined the story
+    assert (merged["precision"], merged["recall"], merged["whole"]) == (0.5, 1.0, 0.0)
+    split = pair_scores(known, [1, 1, 4, 2, 3])  # a copy missed
+    assert (split["precision"], split["recall"], split["whole"]) == (1.0, 1 / 3, 0.0)
