@@ -124,16 +124,19 @@ def _each_posting(reader, fieldname: str, text: bytes, read) -> list:
 
 
 def export(index_dir: Path) -> list[dict]:
+    """The exported documents, without their stories: Whoosh's own writer finds none (stories.py)."""
     result = CliRunner().invoke(cli, ["export", "--index", str(index_dir)], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return [{key: value for key, value in json.loads(line).items() if key != "story"}
+            for line in result.stdout.splitlines()]
 
 
 def hits(index_dir: Path) -> dict[str, list[tuple[str, float]]]:
     """Every hit and its score for each query, ties in id order (the order of ties follows the order of
     documents in the index, which the worker processes change)."""
     with Searcher(index_dir) as searcher:
-        return {text: sorted(((hit.id, round(hit.score, 6)) for hit in searcher.search(text, limit=1000).hits),
+        return {text: sorted(((hit.id, round(hit.score, 6))
+                              for hit in searcher.search(text, limit=1000, collapse=False).hits),
                              key=lambda item: (-item[1], item[0]))
                 for text in QUERIES}
 
