@@ -139,7 +139,8 @@ def api(job_of: Callable[[Request], Callable], record: Callable) -> Callable[[Re
     async def endpoint(request: Request) -> Response:
         try:
             job = job_of(request)
-            return JSON(to_json(record(await request.app.state.pool.run(job))))
+            # Encoded on the worker too: the event loop only reads requests and writes answers.
+            return JSON(await request.app.state.pool.run(lambda searcher: to_json(record(job(searcher)))))
         except SeekwireError as error:
             return error_json(error)
 
