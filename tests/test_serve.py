@@ -89,9 +89,12 @@ def test_the_other_endpoints_are_the_cli_json(client, run) -> None:
     assert client.get("/api/similar/a1", params={"limit": 3}).json() == cli_json(run, "similar", "a1", "-n", "3")[1]
     assert client.get("/api/facets/places", params={"q": "Chine"}).json() == cli_json(
         run, "facets", "places", "Chine")[1]
-    assert client.get("/api/facets/months").json() == cli_json(run, "facets", "months")[1]
+    assert client.get("/api/facets/days", params={"limit": 2}).json() == cli_json(
+        run, "facets", "days", "--limit", "2")[1]
     served, printed = client.get("/api/stats").json(), cli_json(run, "stats")[1]
     assert served == printed and served["documents"] == 6
+    served = client.get("/api/stats", params={"q": "Chine", "agency": "APS"}).json()
+    assert served == cli_json(run, "stats", "Chine", "--agency", "APS")[1] and served["documents"] == 1
 
 
 @pytest.mark.parametrize(("path", "status", "message"), [

@@ -36,6 +36,7 @@ from starlette.staticfiles import StaticFiles
 from seekwire import __version__
 from seekwire.analysis import terms
 from seekwire.errors import NotFoundError, QuerySyntaxError, SeekwireError
+from seekwire.facets import FACET_NAMES
 from seekwire.output import article_record, clean_spans, results_record, to_json
 from seekwire.query import Filters, parse, parse_date_bound
 from seekwire.serve.pool import SearcherPool, TooSlow
@@ -56,12 +57,12 @@ FILTERS = {
 # The facets of the page's sidebar, each with the filter a click on one of its values adds.
 SIDEBAR = {"agencies": "agency", "persons": "person", "places": "place", "organizations": "org",
            "publishers": "publisher"}
-FACET_NAMES = (*SIDEBAR, "years", "months")
 SORTS = ("relevance", "date", "-date")
 MAX_LIMIT = 1000
 PAGE_SIZE = 10
 SIMILAR_SHOWN = 5
-DAY_MONTHS, DAY_DOCS = 2, 2000
+# The histogram is by day when the matching documents' months are fewer than this apart.
+DAY_MONTHS = 2
 
 
 class BadRequest(QuerySyntaxError):
@@ -152,8 +153,15 @@ def facet_job(request: Request) -> Callable:
     if field not in FACET_NAMES:
         raise NotFoundError(f"no facet {field!r} — facets are {', '.join(FACET_NAMES)}")
     text, filters = request.query_params.get("q", ""), filters_of(request)
-    return lambda searcher: {"facet": field,
-                             "counts": [asdict(count) for count in searcher.facet(field, text, filters=filters)]}
+    limit = integer(request, "limit", 0, 1, 10**9) or None
+    return lambda searcher: {"facet": field, "counts": [
+        asdict(count) for count in searcher.facet(field, text, filters=filters)[:limit]]}
+
+
+def stats_job(request: Request) -> Callable:
+    text, filters = request.query_params.get("q", ""), filters_of(request)
+    facet_limit = integer(request, "facet_limit", 10, 1, MAX_LIMIT)
+    return lambda searcher: searcher.stats(text, filters, facet_limit=facet_limit)
 
 
 def similar_job(request: Request) -> Callable:
@@ -167,7 +175,7 @@ API_ROUTES = [
           api(lambda request: lambda searcher: searcher.get(request.path_params["doc_id"]), article_record)),
     Route("/api/similar/{doc_id:path}", api(similar_job, results_record)),
     Route("/api/facets/{field}", api(facet_job, dict)),
-    Route("/api/stats", api(lambda request: lambda searcher: searcher.stats(), asdict)),
+    Route("/api/stats", api(stats_job, asdict)),
 ]
 
 
@@ -213,8 +221,10 @@ def openapi() -> dict:
                 doc_id, param("limit", "hits (default 10)", "integer")]),
             "/api/facets/{field}": get("seekwire facets FIELD --json: every value of one facet", [
                 param("field", "the facet", where="path", schema={"type": "string", "enum": list(FACET_NAMES)}),
-                query, *repeatable, *dates]),
-            "/api/stats": get("seekwire stats --json", []),
+                query, *repeatable, *dates,
+                param("limit", "values, most frequent (dates: newest) first (default: all)", "integer")]),
+            "/api/stats": get("seekwire stats --json", [
+                query, *repeatable, *dates, param("facet_limit", "values per facet (default 10)", "integer")]),
         },
     }
 
@@ -264,21 +274,17 @@ class Link:
         return f"/?{urlencode(kept)}" if kept else "/"
 
 
-def histogram(searcher, text: str, filters: Filters, total: int) -> tuple[list[dict], bool]:
+def histogram(searcher, text: str, filters: Filters) -> tuple[list[dict], bool]:
     """Bars from the first month (or day) with matches to the last, empty ones included so that the bars are a
-    timeline: each a label, a count and a height in percent; and whether they are days. By month (every month,
-    not the facet's first ten), by day when the matches' months are fewer than DAY_MONTHS apart and they are at
-    most DAY_DOCS (their dates are read from the hits)."""
+    timeline: each a label, a count and a height in percent; and whether they are days (when the matches'
+    months are fewer than DAY_MONTHS apart)."""
     counts = {c.value: c.count for c in searcher.facet("months", text, filters=filters)}
     if not counts:
         return [], False
     first, last = (dt.date.fromisoformat(label + "-01") for label in (min(counts), max(counts)))
-    by_day = (last.year - first.year) * 12 + last.month - first.month < DAY_MONTHS and total <= DAY_DOCS
+    by_day = (last.year - first.year) * 12 + last.month - first.month < DAY_MONTHS
     if by_day:
-        counts = {}
-        for hit in searcher.search(text, filters=filters, limit=total, facets=False, snippets=False).hits:
-            if hit.date:
-                counts[hit.date] = counts.get(hit.date, 0) + 1
+        counts = {c.value: c.count for c in searcher.facet("days", text, filters=filters)}
         day, last = dt.date.fromisoformat(min(counts)), dt.date.fromisoformat(max(counts))
         labels = []
         while day <= last:
@@ -306,7 +312,7 @@ async def search_page(request: Request) -> Response:
 
             def page_job(searcher):
                 results = job(searcher)
-                return results, histogram(searcher, text, filters, results.total)
+                return results, histogram(searcher, text, filters)
 
             results, (bars, by_day) = await request.app.state.pool.run(page_job)
             context.update(results=results, bars=bars, by_day=by_day)
