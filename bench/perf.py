@@ -39,7 +39,9 @@ repeated, see `repeat_docs`):
   streams: its heap stays flat while the mapped stored fields it reads count in its RSS);
 * a million documents, extrapolated on the straight line through the two largest sizes (not measured).
 
-`--work DIR --keep` reuses the inputs and indexes an earlier run built in DIR; `--seekwire-src TREE` measures
+`--warm-only` measures the warm queries alone, in-process and over HTTP, on indexes built untimed (with `--work
+DIR --keep`, those of an earlier `--warm-only` run). `--work DIR --keep` reuses the inputs and indexes an
+earlier run built in DIR; `--seekwire-src TREE` measures
 another checkout's seekwire (e.g. one from before a change), which builds its own indexes.
 
 Ratios are to FTS5 (FTS5 = 1). Timings on a shared machine are noisy: compare medians, not single runs.
@@ -51,6 +53,7 @@ Run from the repository root:
     python bench/perf.py --dumps --work /tmp/perf
     python bench/perf.py --html --indexing-only --systems seekwire --build-runs 5
     python bench/perf.py --scaling --systems fts5,seekwire --work /tmp/scale --keep
+    python bench/perf.py --warm-only --systems fts5,seekwire --work /tmp/warm --keep
 """
 
 from __future__ import annotations
@@ -404,6 +407,23 @@ def batch(name: str, directory: Path, queries: Sequence[str], work: Path) -> flo
     return len(queries) / seconds
 
 
+def indexing_metrics(systems: Sequence[str], source: Path, dirs: dict[str, Path], documents: int,
+                     runs: int) -> list[Metric]:
+    """Throughput, peak RSS and size of each system's index of `source`, built `runs` times in turns."""
+    metrics = []
+    print(f"indexing {documents} documents", file=sys.stderr)
+    builds = build(systems, source, dirs, runs)
+    metrics.append(Metric("indexing", "docs/s", {n: documents / s for n, (s, _) in builds.items()},
+                          higher_is_better=True))
+    metrics.append(Metric("indexing peak RSS", "MB", {n: rss for n, (_, rss) in builds.items()}))
+    # seekwire keeps the previous generation beside the current one for readers still open on it: the
+    # index is the current generation.
+    sizes = {n: common.dir_size((dirs[n] / "index" / "current").resolve() if n == "seekwire" else dirs[n]) / 2**20
+             for n in systems}
+    metrics.append(Metric("index size", "MB", sizes))
+    return metrics
+
+
 def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Report:
     shared = args.shared
     source = work / "input" / "orangesum.jsonl"
@@ -412,18 +432,13 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
     report = Report(documents=documents, queries=len(queries))
     dirs = {name: work / "indexes" / name for name in systems}
 
-    print(f"indexing {documents} documents", file=sys.stderr)
-    builds = build(systems, source, dirs, args.build_runs)
-    report.metrics.append(Metric("indexing", "docs/s", {n: documents / s for n, (s, _) in builds.items()},
-                                 higher_is_better=True))
-    report.metrics.append(Metric("indexing peak RSS", "MB", {n: rss for n, (_, rss) in builds.items()}))
-    # seekwire keeps the previous generation beside the current one for readers still open on it: the
-    # index is the current generation.
-    sizes = {n: common.dir_size((dirs[n] / "index" / "current").resolve() if n == "seekwire" else dirs[n]) / 2**20
-             for n in systems}
-    report.metrics.append(Metric("index size", "MB", sizes))
-    if args.indexing_only:
-        return report
+    if args.warm_only:
+        for name in systems:
+            built(name, source, dirs[name], args.keep)
+    else:
+        report.metrics += indexing_metrics(systems, source, dirs, documents, args.build_runs)
+        if args.indexing_only:
+            return report
 
     warm = {}
     for name in systems:
@@ -441,6 +456,8 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
                                      {n: common.percentile(warm[n + "+facets"], fraction) for n in systems}))
     if "seekwire" in systems:
         report.metrics += http_metrics(dirs["seekwire"] / "index", queries, args, warm.get("fts5+facets"))
+    if args.warm_only:
+        return report
 
     print("cold queries", file=sys.stderr)
     report.metrics.append(Metric("cold query (new process)", "ms",
@@ -755,7 +772,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--warm-rounds", type=int, default=3,
                         help="with --scaling: warm processes per system, taking turns (default 3)")
     parser.add_argument("--keep", action="store_true",
-                        help="with --scaling and --work: reuse the indexes an earlier run built there")
+                        help="with --scaling or --warm-only, and --work: reuse the indexes an earlier run built "
+                             "there")
+    parser.add_argument("--warm-only", action="store_true",
+                        help="measure only warm queries, in-process and over HTTP (indexes built once, untimed)")
     parser.add_argument("--no-commands", action="store_true",
                         help="with --scaling: skip seekwire's other commands (show, facets, stats, similar, export)")
     parser.add_argument("--seekwire-src", type=Path,
@@ -774,7 +794,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             if args.json:
                 args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
             return
-        if args.work:
+        if args.work and not (args.warm_only and args.keep):
             shutil.rmtree(work / "indexes", ignore_errors=True)
         report = measure(args, systems, work)
         print(render(report, systems), flush=True)
