@@ -276,6 +276,24 @@ def test_a_finished_index_run_is_seen_without_a_restart(client, news: Path, tmp_
         assert client.get("/api/search", params={"q": "Ouagadougou"}).json()["total"] == 1
 
 
+def test_a_sharded_index_is_served_and_its_runs_seen(tmp_path: Path) -> None:
+    from seekwire.shards import index_here
+
+    index_dir = tmp_path / "sharded"
+    index_here([NEWS], index_dir, shards=2, entities=False)
+    pool = SearcherPool(index_dir, workers=2)
+    try:
+        with TestClient(make_app(pool)) as client:
+            assert client.get("/api/search", params={"since": "1900"}).json()["total"] == 5  # one is undated
+            more = tmp_path / "more.jsonl"
+            more.write_text(json.dumps({"id": "b1", "title": "Sommet à Ouagadougou", "body": "Les chefs."}) + "\n")
+            index_here([NEWS, more], index_dir, shards=None, entities=False)
+            for _ in range(4):
+                assert client.get("/api/search", params={"q": "Ouagadougou"}).json()["total"] == 1
+    finally:
+        pool.close()
+
+
 def test_a_stuck_query_holds_one_worker_and_the_others_answer(news: Path) -> None:
     pool = SearcherPool(news, workers=2, timeout=5)
     release, started = threading.Event(), threading.Event()

@@ -8,7 +8,7 @@ without end. A thread cannot be stopped from outside; the worker finishes the ab
 the next job.
 
 Before each job a worker compares the index's `current` generation with the one its Searcher opened (one
-`readlink`, a few microseconds) and reopens when a finished `seekwire index` run has published a new one: the
+`readlink`, a few microseconds; a sharded index's list of shards and each shard's pointer) and reopens when a finished `seekwire index` run has published a new one: the
 next request after a run sees it, without a restart. A Searcher opened before the run keeps answering from the
 old generation until then (the index keeps it for readers still open on it).
 """
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
 
-from seekwire import storage
+from seekwire import shards, storage
 from seekwire.errors import SeekwireError
 from seekwire.search import Searcher
 
@@ -73,18 +73,27 @@ class SearcherPool:
         for thread in self._threads:
             thread.join(self.timeout)
 
-    def _open(self) -> tuple[str, Searcher]:
+    def _open(self) -> tuple[tuple[str, ...], Searcher]:
         # Read the pointer first: a run publishing meanwhile makes the next job reopen, never miss a change.
         generation = self._generation()
         return generation, Searcher(self.index_dir)
 
-    def _generation(self) -> str:
+    def _generation(self) -> tuple[str, ...]:
+        """What names the index's published state: its `current` pointer or, for a sharded index, each shard's
+        (a sharded run publishes shard by shard, then rewrites the shard list, whose time is taken too)."""
+        root = self.index_dir
         try:
-            return os.readlink(os.path.join(self.index_dir, storage.CURRENT))
+            return (os.readlink(os.path.join(root, storage.CURRENT)),)
         except OSError:
-            return ""
+            pass
+        try:
+            listed = str(os.stat(os.path.join(root, storage.SHARDS)).st_mtime_ns)
+            names = sorted(name for name in os.listdir(root) if name.startswith(shards.PREFIX))
+        except OSError:
+            return ()
+        return (listed, *(_pointer(os.path.join(root, name, storage.CURRENT)) for name in names))
 
-    def _work(self, opened: tuple[str, Searcher]) -> None:
+    def _work(self, opened: tuple[tuple[str, ...], Searcher]) -> None:
         generation, searcher = opened
         while (item := self._jobs.get()) is not None:
             job, future = item
@@ -98,3 +107,10 @@ class SearcherPool:
             except Exception as error:  # noqa: BLE001 — handed to the request, which decides what the user sees
                 future.set_exception(error)
         searcher.close()
+
+
+def _pointer(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
