@@ -297,7 +297,7 @@ class Searcher:
     def _story_map(self) -> StoryMap:
         if self._stories is None:
             keys = fixed_column(self._reader, "key")
-            self._stories = StoryMap(self._searcher.generation, keys.astype(np.uint64), self._live_docs())
+            self._stories = StoryMap(getattr(self._reader, "generation", None), keys.astype(np.uint64), self._live_docs())
         return self._stories
 
     def _story_page(self, match: _Match, sort: str, offset: int, limit: int) -> list[tuple[int, float | None]]:

@@ -365,12 +365,13 @@ class StoryMap:
 
     Built when a searcher opens, from the index's `key` column and the ids and stories of its generation's
     STORIES_FILE (the sketches are not read): two arrays by document number. A document the file does not
-    know (an index written before a run finished its stories) is a story of its own.
+    know is a story of its own, as is every document of a sharded index (whose shards find their stories
+    apart: not grouped yet).
     """
 
-    def __init__(self, generation: Path, keys: np.ndarray, live: np.ndarray):
-        path = Path(generation) / STORIES_FILE
-        if path.exists():
+    def __init__(self, generation: Path | None, keys: np.ndarray, live: np.ndarray):
+        path = Path(generation) / STORIES_FILE if generation is not None else None
+        if path is not None and path.exists():
             with np.load(path) as data:
                 known, stories = data["keys"], data["stories"]
                 self._blob, self._bounds = data["ids"].tobytes(), data["id_offsets"]
