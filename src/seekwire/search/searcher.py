@@ -16,7 +16,7 @@ from seekwire import ranking, storage
 from seekwire.article import Article
 from seekwire.engine.columns import live_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
-from seekwire.facets import ALL_FACETS, FacetReader
+from seekwire.facets import ALL_FACETS, FACET_NAMES, FacetReader
 from seekwire.query import Filters
 from seekwire.results import FacetCount, Results, Stats
 from seekwire.schema import TEXT_FIELDS, article_from_stored
@@ -91,8 +91,8 @@ class Searcher:
 
     def facet(self, name: str, text: str = "", filters: Filters | None = None) -> list[FacetCount]:
         """Every value of one facet with its count over the documents matching `text` and `filters`."""
-        if name not in ALL_FACETS:
-            raise QuerySyntaxError(f"unknown facet {name!r} — facets are {', '.join(ALL_FACETS)}")
+        if name not in FACET_NAMES:
+            raise QuerySyntaxError(f"unknown facet {name!r} — facets are {', '.join(FACET_NAMES)}")
         with self._guard:
             return self._facets.count(name, self._match(text, filters, []).docs, None)
 
@@ -125,10 +125,12 @@ class Searcher:
             for stored in self._reader.all_stored_fields():
                 yield article_from_stored(stored)
 
-    def stats(self, facet_limit: int = 10) -> Stats:
-        """Size, date range and the most frequent facet values of the whole index."""
+    def stats(self, text: str = "", filters: Filters | None = None, facet_limit: int = 10) -> Stats:
+        """Size, date range and the most frequent facet values of the whole index, or of the documents matching
+        `text` and `filters` when given (the size stays the index's)."""
         with self._guard:
-            return index_stats(self.index_dir, self._facets, self._live_docs(), facet_limit)
+            docs = self._match(text, filters, []).docs if text or filters else self._live_docs()
+            return index_stats(self.index_dir, self._facets, docs, facet_limit)
 
     def _match(self, text: str, filters: Filters | None, notes: list[str]) -> Match:
         """parse → rewrite → filter → match, the notes of each stage appended to `notes` in that order."""

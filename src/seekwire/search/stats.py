@@ -20,7 +20,8 @@ def facet_counts(facets: FacetReader, docs: np.ndarray, names: Iterable[str],
 
 
 def index_stats(index_dir: str | os.PathLike, facets: FacetReader, docs: np.ndarray, facet_limit: int | None) -> Stats:
-    """Size, date range and the most frequent facet values of an index whose live documents are `docs`."""
+    """The size of an index, and the date range and most frequent facet values of its documents `docs` (every
+    live document, or those a query matched)."""
     days = facets.days(docs)
     days = days[days <= NO_DAY]
     counts = facet_counts(facets, docs, (*LIST_FACETS, "years"), facet_limit)
