@@ -79,10 +79,11 @@ QUERIES = ["coopération Kazakhstan", "économie", "ministre visite", '"accord s
 
 def _answers(run, queries=QUERIES) -> dict:
     """Each query's total, facets and hits as (score, id), ranked by score then id (equal scores may come in
-    another order from another layout of the same documents)."""
+    another order from another layout of the same documents); every version of a story, since the shards of
+    an index find their stories apart (stories.py)."""
     answers = {}
     for text in queries:
-        result = run("query", text, "--limit", "500", "--json")
+        result = run("query", text, "--limit", "500", "--all-versions", "--json")
         assert result.exit_code in (0, 1), result.output
         found = json.loads(result.stdout)
         hits = sorted(((hit["score"], hit["id"]) for hit in found["hits"]),

@@ -247,8 +247,9 @@ def open_reader(index_dir: str | os.PathLike) -> IndexReader:
         try:
             with IndexErrors(index_dir):
                 reader = MappedStorage(os.fspath(generation)).open_index(schema=build_schema()).reader()
-            # Which generation it reads: what else that generation keeps (its stories) is read beside it.
-            reader.generation = generation
+            # Which generation it reads (Whoosh's own `generation()` is a number): what else that generation
+            # keeps, its stories, is read beside it.
+            reader.seekwire_generation = generation
             return reader
         except CorruptIndexError:
             newer = current_generation(index_dir)

@@ -180,7 +180,7 @@ class Searcher:
         """Each document's story, read when first needed (stories.py)."""
         if self._stories is None:
             keys = fixed_column(self._reader, "key").astype(np.uint64)
-            self._stories = StoryMap(getattr(self._reader, "generation", None), keys, self._live_docs())
+            self._stories = StoryMap(getattr(self._reader, "seekwire_generation", None), keys, self._live_docs())
         return self._stories
 
     def _story_of(self, docnum: int) -> dict:
