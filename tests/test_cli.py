@@ -103,7 +103,8 @@ def test_show_prints_every_field(indexed) -> None:
 def test_show_unknown_id_is_an_error(indexed) -> None:
     result = indexed("show", "nope")
     assert result.exit_code == 2
-    assert result.stderr == "seekwire: no document with id 'nope' — `seekwire query` shows the ids\n"
+    assert result.stderr == ("seekwire: no document with id 'nope' — `seekwire query` shows the ids, and "
+                             "`seekwire show N` shows its hit N\n")
 
 
 def test_export_prints_every_document(indexed) -> None:

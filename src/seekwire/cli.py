@@ -143,6 +143,16 @@ def use_color(fmt: str) -> bool:
     return fmt == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+def resolved(searcher, ref: str) -> str:
+    """The id a hit reference names (refs.py), saying on stderr how it was read when it was not the id."""
+    from seekwire.refs import resolve
+
+    doc_id, how = resolve(searcher, ref)
+    if how:
+        click.echo(f"seekwire: {printable(how)}", err=True)
+    return doc_id
+
+
 def emit(text: str) -> None:
     if text:
         click.echo(text)
@@ -288,6 +298,7 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
     Without TEXT, the filters alone select documents, newest first.
     """
     from seekwire.output import render_results
+    from seekwire.refs import remember
     from seekwire.search import Searcher
 
     filters = make_filters(options)
@@ -306,6 +317,7 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
     with Searcher(index_dir) as searcher:
         results = searcher.search(text, filters=filters, sort=sort, limit=limit, offset=offset,
                                   facet_limit=facet_limit)
+    remember(index_dir, results)
     emit(render_results(results, fmt, use_color(fmt), show_facets))
     if fmt == "table":
         for note in results.notes:
@@ -318,19 +330,24 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
 
 
 @cli.command()
-@click.argument("doc_id")
+@click.argument("ref", metavar="HIT")
 @index_option
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show.")
 @format_options
 @translate_errors
-def similar(doc_id: str, index_dir: str, limit: int, fmt: str | None, as_json: bool) -> None:
-    """Documents most like DOC_ID (shared salient words and entities)."""
+def similar(ref: str, index_dir: str, limit: int, fmt: str | None, as_json: bool) -> None:
+    """Documents most like HIT (shared salient words and entities).
+
+    HIT is a hit's number in the last list of hits shown, an id, the start of one, or a file's name.
+    """
     from seekwire.output import render_results
+    from seekwire.refs import remember
     from seekwire.search import Searcher
 
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
-        results = searcher.similar(doc_id, limit=limit)
+        results = searcher.similar(resolved(searcher, ref), limit=limit)
+    remember(index_dir, results)
     emit(render_results(results, fmt, use_color(fmt), False))
     sys.exit(0 if results.total else 1)
 
@@ -395,18 +412,22 @@ def facets(field: str, text: str, index_dir: str, limit: int | None, fmt: str | 
 
 
 @cli.command()
-@click.argument("doc_id")
+@click.argument("ref", metavar="HIT")
 @index_option
 @format_options
 @translate_errors
-def show(doc_id: str, index_dir: str, fmt: str | None, as_json: bool) -> None:
-    """Print one stored document, every extracted field."""
+def show(ref: str, index_dir: str, fmt: str | None, as_json: bool) -> None:
+    """Print one stored document, every extracted field.
+
+    HIT is a hit's number in the last list of hits shown (`seekwire show 3`), an id, the start of one, or a
+    file's name.
+    """
     from seekwire.output import render_article
     from seekwire.search import Searcher
 
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
-        article = searcher.get(doc_id)
+        article = searcher.get(resolved(searcher, ref))
     emit(render_article(article, fmt))
 
 

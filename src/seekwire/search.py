@@ -30,6 +30,7 @@ from seekwire import ranking, storage
 from seekwire.analysis import ANALYZER, WORD, fold, terms
 from seekwire.article import Article, is_inferred
 from seekwire.engine.columns import live_docs
+from seekwire.engine.postings import term_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, FACET_NAMES, LIST_FACETS, NO_DAY, FacetReader
 from seekwire.inflection import related_stems
@@ -256,6 +257,29 @@ class Searcher:
         if stored is None:
             raise NotFoundError(f"no document with id {doc_id!r} — `seekwire query` shows the ids")
         return article_from_stored(stored)
+
+    def ids_for(self, ref: str, most: int = 6) -> list[str]:
+        """The ids a person may mean by `ref`: the id itself; else the documents of the file `ref` names (its
+        path as indexed, or its name); else the ids starting with `ref` — at
+        most `most` of them, in index order. A reference that names one document gives one id."""
+        ref = os_text(ref)
+        with self._guard:
+            if len(term_docs(self._reader, "id", ref)):
+                return [ref]
+            found: list[str] = []
+            for path in self._reader.field_terms("path"):
+                name = path.rsplit("/", 1)[-1]
+                if ref in (path, name):
+                    found += [self._reader.stored_fields(int(d))["id"] for d in term_docs(self._reader, "path", path)]
+            if found:
+                return found[:most]
+            for term in self._reader.expand_prefix("id", ref):  # terms as bytes
+                doc_id = term.decode("utf-8")
+                if len(term_docs(self._reader, "id", doc_id)):
+                    found.append(doc_id)
+                    if len(found) == most:
+                        break
+            return found
 
     def articles(self) -> Iterator[Article]:
         """Every stored article, in index order."""
