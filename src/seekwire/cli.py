@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import shutil
 import signal
 import sys
 import traceback
@@ -27,6 +28,8 @@ from seekwire.errors import SeekwireError
 from seekwire.text import printable
 
 FORMATS = ("table", "json", "jsonl")
+# Commands that list hits or counts also write CSV, for a spreadsheet.
+CSV_FORMATS = (*FORMATS, "csv")
 
 
 class Failure(click.ClickException):
@@ -117,15 +120,23 @@ def index_option(command: Callable) -> Callable:
     )(command)
 
 
-def format_options(command: Callable | None = None, *,
-                   default: str = "table on a terminal, json otherwise") -> Callable:
-    """`--format table|json|jsonl` and `--json`; without either, by default a table on a terminal and JSON in
-    a pipe (`default` says otherwise for a command that does otherwise)."""
+def format_options(command: Callable | None = None, *, default: str = "table on a terminal, json otherwise",
+                   formats: tuple[str, ...] = FORMATS) -> Callable:
+    """`--format table|json|jsonl` (or `formats`) and `--json`; without either, by default a table on a terminal
+    and JSON in a pipe (`default` says otherwise for a command that does otherwise)."""
     if command is None:
-        return functools.partial(format_options, default=default)
+        return functools.partial(format_options, default=default, formats=formats)
     command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
     return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), help=f"Output format [default: {default}].",
+        "--format", "fmt", type=click.Choice(formats), help=f"Output format [default: {default}].",
+    )(command)
+
+
+def color_option(command: Callable) -> Callable:
+    return click.option(
+        "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+        help="Bold matched words in tables: auto is on a terminal, unless NO_COLOR is set "
+             "(`--format table --color always | less -R`).",
     )(command)
 
 
@@ -139,8 +150,18 @@ def resolve_format(fmt: str | None, as_json: bool) -> str:
     return "table" if sys.stdout.isatty() else "json"
 
 
-def use_color(fmt: str) -> bool:
-    return fmt == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def use_color(fmt: str, color: str = "auto") -> bool:
+    """Whether a table gets bold: asked for, or on a terminal when NO_COLOR is unset; JSON and CSV never."""
+    if fmt != "table" or color == "never":
+        return False
+    return color == "always" or (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+
+
+def terminal_width() -> int:
+    """The width tables fit: COLUMNS when set, else the terminal's, else the renderer's default."""
+    from seekwire.output import DEFAULT_WIDTH
+
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
 
 
 def resolved(searcher, ref: str) -> str:
@@ -153,9 +174,10 @@ def resolved(searcher, ref: str) -> str:
     return doc_id
 
 
-def emit(text: str) -> None:
+def emit(text: str, color: bool = False) -> None:
+    """Print data; with `color`, keep the bold that click would strip in a pipe (`--color always | less -R`)."""
     if text:
-        click.echo(text)
+        click.echo(text, color=color or None)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -287,10 +309,11 @@ def make_filters(options: dict):
 @click.option("--batch", type=click.File("rb"), metavar="FILE",
               help="Run every query of FILE ('-' for stdin): one query per line, or a JSON object with "
                    "'query' and options; prints one JSON result per line.")
-@format_options
+@format_options(formats=CSV_FORMATS)
+@color_option
 @translate_errors
 def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_facets: bool, facet_limit: int,
-          batch, fmt: str | None, as_json: bool, **options) -> None:
+          batch, fmt: str | None, as_json: bool, color: str, **options) -> None:
     """Search the index for TEXT, best matches first.
 
     TEXT may use the query syntax (see README): "exact phrases", AND / OR / NOT, -word, +word, (groups),
@@ -318,7 +341,8 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
         results = searcher.search(text, filters=filters, sort=sort, limit=limit, offset=offset,
                                   facet_limit=facet_limit)
     remember(index_dir, results)
-    emit(render_results(results, fmt, use_color(fmt), show_facets))
+    bold = use_color(fmt, color)
+    emit(render_results(results, fmt, bold, show_facets, terminal_width()), bold)
     if fmt == "table":
         for note in results.notes:
             click.echo(f"seekwire: {printable(note)}", err=True)
@@ -333,9 +357,10 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
 @click.argument("ref", metavar="HIT")
 @index_option
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show.")
-@format_options
+@format_options(formats=CSV_FORMATS)
+@color_option
 @translate_errors
-def similar(ref: str, index_dir: str, limit: int, fmt: str | None, as_json: bool) -> None:
+def similar(ref: str, index_dir: str, limit: int, fmt: str | None, as_json: bool, color: str) -> None:
     """Documents most like HIT (shared salient words and entities).
 
     HIT is a hit's number in the last list of hits shown, an id, the start of one, or a file's name.
@@ -348,7 +373,8 @@ def similar(ref: str, index_dir: str, limit: int, fmt: str | None, as_json: bool
     with Searcher(index_dir) as searcher:
         results = searcher.similar(resolved(searcher, ref), limit=limit)
     remember(index_dir, results)
-    emit(render_results(results, fmt, use_color(fmt), False))
+    bold = use_color(fmt, color)
+    emit(render_results(results, fmt, bold, False, terminal_width()), bold)
     sys.exit(0 if results.total else 1)
 
 
@@ -391,7 +417,7 @@ FACET_CHOICES = {
 @filter_options
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="Values shown, most frequent (dates: newest) "
               "first [default: all].")
-@format_options
+@format_options(formats=CSV_FORMATS)
 @translate_errors
 def facets(field: str, text: str, index_dir: str, limit: int | None, fmt: str | None, as_json: bool,
            **options) -> None:
@@ -415,8 +441,9 @@ def facets(field: str, text: str, index_dir: str, limit: int | None, fmt: str | 
 @click.argument("ref", metavar="HIT")
 @index_option
 @format_options
+@color_option
 @translate_errors
-def show(ref: str, index_dir: str, fmt: str | None, as_json: bool) -> None:
+def show(ref: str, index_dir: str, fmt: str | None, as_json: bool, color: str) -> None:
     """Print one stored document, every extracted field.
 
     HIT is a hit's number in the last list of hits shown (`seekwire show 3`), an id, the start of one, or a
@@ -428,17 +455,22 @@ def show(ref: str, index_dir: str, fmt: str | None, as_json: bool) -> None:
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
         article = searcher.get(resolved(searcher, ref))
-    emit(render_article(article, fmt))
+    bold = use_color(fmt, color)
+    emit(render_article(article, fmt, terminal_width(), bold), bold)
 
 
 @cli.command()
 @index_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="JSON Lines, or CSV with a header row (lists joined with '; ').")
 @translate_errors
-def export(index_dir: str) -> None:
-    """Print every indexed document as JSON Lines."""
-    from seekwire.output import article_record, to_json
+def export(index_dir: str, fmt: str) -> None:
+    """Print every indexed document as JSON Lines (or CSV)."""
+    from seekwire.output import ARTICLE_COLUMNS, article_record, article_row, to_csv, to_json
     from seekwire.search import Searcher
 
     with Searcher(index_dir) as searcher:
+        if fmt == "csv":
+            click.echo(to_csv(ARTICLE_COLUMNS, []))
         for article in searcher.articles():
-            click.echo(to_json(article_record(article)))
+            click.echo(to_csv((), [article_row(article)]) if fmt == "csv" else to_json(article_record(article)))

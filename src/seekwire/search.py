@@ -620,6 +620,8 @@ class Searcher:
             snippet=snippet,
             highlights=spans,
             title_highlights=match_spans(title, terms),
+            url=stored.get("url"),
+            entities={name: list(stored.get(name) or []) for name in ENTITY_FIELDS},
         )
 
 
