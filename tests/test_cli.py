@@ -263,3 +263,32 @@ def test_facets_and_export_as_csv(indexed) -> None:
         assert row["body"] == records[row["id"]]["body"] and row["title"] == records[row["id"]]["title"]
         assert row["date"] == records[row["id"]]["date"]
     assert indexed("stats", "--format", "csv").exit_code == 2  # a summary is not a list: no CSV
+
+
+def test_timeline_period_follows_the_span(indexed, seeds: Path) -> None:
+    code, weekly = indexed.json("query", "Kazakhstan", "--timeline")
+    assert code == 0 and (weekly["period"], weekly["total"], weekly["undated"]) == ("weeks", 2, 0)
+    assert weekly["counts"][0] == {"value": "2022-W48", "count": 1}
+    assert weekly["counts"][-1] == {"value": "2023-W48", "count": 1}
+    assert len(weekly["counts"]) == 53 and sum(c["count"] for c in weekly["counts"]) == 2
+    daily = indexed.json("query", "--timeline", "--since", "2023")[1]
+    assert (daily["period"], daily["counts"]) == ("days", [{"value": "2023-11-28", "count": 1}])
+    record = {"id": "old", "title": "Kazakhstan", "body": "Kazakhstan", "date": "2020-02-03"}
+    (seeds / "old.jsonl").write_text(json.dumps(record) + "\n")
+    indexed("index", str(seeds), "--no-entities")
+    monthly = indexed.json("query", "Kazakhstan", "--timeline")[1]
+    assert monthly["period"] == "months" and monthly["counts"][0] == {"value": "2020-02", "count": 1}
+    assert len(monthly["counts"]) == 46
+    assert indexed("query", "zzzz", "--timeline", "--json").exit_code == 1
+
+
+def test_timeline_as_a_chart_csv_and_lines(indexed, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    chart = indexed("query", "Kazakhstan", "--timeline", "--format", "table")
+    lines = chart.stdout.splitlines()
+    assert chart.exit_code == 0 and lines[0].split() == ["weeks", "docs"]
+    assert max(map(len, lines)) == 60 and lines[2].endswith("█") and lines[3].rstrip().endswith(" 0")
+    assert chart.stderr == "2 documents by week\n"
+    assert indexed("query", "--timeline", "--since", "2023", "--format", "csv").stdout == "value,count\n2023-11-28,1\n"
+    jsonl = indexed("query", "Kazakhstan", "--timeline", "--format", "jsonl").stdout.splitlines()
+    assert len(jsonl) == 53 and json.loads(jsonl[0]) == {"value": "2022-W48", "count": 1}

@@ -306,6 +306,8 @@ def make_filters(options: dict):
 @click.option("--facets", "show_facets", is_flag=True, help="Show facet counts under the hits (table output).")
 @click.option("--facet-limit", type=click.IntRange(min=1), default=10, show_default=True,
               help="Values shown per facet.")
+@click.option("--timeline", is_flag=True, help="Instead of hits, the matching documents per day, week or month "
+              "(chosen from their span), as a bar chart on a terminal.")
 @click.option("--batch", type=click.File("rb"), metavar="FILE",
               help="Run every query of FILE ('-' for stdin): one query per line, or a JSON object with "
                    "'query' and options; prints one JSON result per line.")
@@ -313,7 +315,7 @@ def make_filters(options: dict):
 @color_option
 @translate_errors
 def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_facets: bool, facet_limit: int,
-          batch, fmt: str | None, as_json: bool, color: str, **options) -> None:
+          timeline: bool, batch, fmt: str | None, as_json: bool, color: str, **options) -> None:
     """Search the index for TEXT, best matches first.
 
     TEXT may use the query syntax (see README): "exact phrases", AND / OR / NOT, -word, +word, (groups),
@@ -337,6 +339,8 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
                    "or comment lines skipped", err=True)
         sys.exit(0 if summary.found else 1)
     fmt = resolve_format(fmt, as_json)
+    if timeline:
+        show_timeline(index_dir, text, filters, fmt)
     with Searcher(index_dir) as searcher:
         results = searcher.search(text, filters=filters, sort=sort, limit=limit, offset=offset,
                                   facet_limit=facet_limit)
@@ -351,6 +355,21 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
         shown = f"{results.offset + 1}-{results.offset + len(results.hits)} of " if results.hits else ""
         click.echo(f"{shown}{results.total} documents", err=True)
     sys.exit(0 if results.total else 1)
+
+
+def show_timeline(index_dir: str, text: str, filters, fmt: str) -> None:
+    """`query --timeline`: the chart, and its totals on stderr at a terminal; exits."""
+    from seekwire.output import render_timeline
+    from seekwire.search import Searcher
+    from seekwire.timeline import timeline
+
+    with Searcher(index_dir) as searcher:
+        found = timeline(searcher, text, filters)
+    emit(render_timeline(found, fmt, terminal_width()))
+    if fmt == "table":
+        undated = f", {found.undated} undated" if found.undated else ""
+        click.echo(f"{found.total} documents by {found.period[:-1]}{undated}", err=True)
+    sys.exit(0 if found.total else 1)
 
 
 @cli.command()
@@ -474,3 +493,76 @@ def export(index_dir: str, fmt: str) -> None:
             click.echo(to_csv(ARTICLE_COLUMNS, []))
         for article in searcher.articles():
             click.echo(to_csv((), [article_row(article)]) if fmt == "csv" else to_json(article_record(article)))
+
+
+@cli.group()
+def watch() -> None:
+    """Saved searches that report only what is new: add, list, rm, run.
+
+    A watch lives in the index directory and survives re-indexing. When it is added, what the index holds
+    counts as seen; `seekwire watch run` then prints only the hits that arrived since it last ran.
+    """
+
+
+@watch.command("add")
+@click.argument("name")
+@click.argument("text", required=False, default="")
+@index_option
+@filter_options
+@translate_errors
+def watch_add(name: str, text: str, index_dir: str, **options) -> None:
+    """Save the search TEXT (and filters, as for `query`) as the watch NAME."""
+    from seekwire.search import Searcher
+    from seekwire.watches import Watches
+
+    filters = make_filters(options)
+    with Searcher(index_dir) as searcher:
+        added = Watches(index_dir).add(searcher, name, text, filters)
+    click.echo(f"seekwire: watch {printable(added.name)} added; {added.seen} documents match now and count "
+               "as seen", err=True)
+
+
+@watch.command("list")
+@index_option
+@format_options(formats=("table", "json"))
+@translate_errors
+def watch_list(index_dir: str, fmt: str | None, as_json: bool) -> None:
+    """The watches of the index, with when each last ran and how many documents it has seen."""
+    from seekwire.output import render_watches
+    from seekwire.watches import Watches
+
+    emit(render_watches(Watches(index_dir).list(), resolve_format(fmt, as_json)))
+
+
+@watch.command("rm")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@index_option
+@translate_errors
+def watch_rm(names: tuple[str, ...], index_dir: str) -> None:
+    """Remove watches."""
+    from seekwire.watches import Watches
+
+    for name in names:
+        Watches(index_dir).remove(name)
+
+
+@watch.command("run")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@index_option
+@format_options(formats=CSV_FORMATS)
+@color_option
+@translate_errors
+def watch_run(names: tuple[str, ...], index_dir: str, fmt: str | None, as_json: bool, color: str) -> None:
+    """Print the hits of each watch (all without NAME) that are new since it last ran, newest first."""
+    from seekwire.output import render_watch_run
+    from seekwire.search import Searcher
+    from seekwire.watches import Watches
+
+    fmt = resolve_format(fmt, as_json)
+    watches = Watches(index_dir)
+    with Searcher(index_dir) as searcher:
+        found = watches.run(searcher, list(names))
+    bold = use_color(fmt, color)
+    emit(render_watch_run(found, fmt, bold, terminal_width()), bold)
+    watches.mark_seen(found)
+    sys.exit(0 if any(results.total for _, results in found) else 1)

@@ -21,7 +21,7 @@ from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from seekwire.article import Article
-from seekwire.results import FacetCount, Hit, IndexReport, Results, Stats
+from seekwire.results import FacetCount, Hit, IndexReport, Results, Stats, Timeline, WatchSummary
 from seekwire.text import BIDI, INVISIBLE, printable, repair
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
@@ -304,3 +304,50 @@ def summary_line(report: IndexReport) -> str:
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     return (f"{clean(report.index)}: {what}, {report.unchanged} unchanged{skipped} — {report.documents} documents "
             f"in {report.seconds:.1f}s")
+
+
+def render_timeline(timeline: Timeline, fmt: str, width: int = DEFAULT_WIDTH) -> str:
+    """A timeline as JSON, CSV, or a bar chart `width` columns wide, one bar per period, oldest first."""
+    if fmt == "json":
+        return to_json(asdict(timeline))
+    if fmt == "jsonl":
+        return "\n".join(to_json(asdict(c)) for c in timeline.counts)
+    if fmt == "csv":
+        return to_csv(("value", "count"), ((c.value, c.count) for c in timeline.counts))
+    if not timeline.counts:
+        return ""
+    top = max(c.count for c in timeline.counts) or 1
+    label = _column_width(timeline.period, [c.value for c in timeline.counts])
+    digits = _column_width("docs", [str(top)])
+    room = max(1, width - label - digits - 2 * GAP)
+    rows = [[c.value, c.count, "█" * round(room * c.count / top)] for c in timeline.counts]
+    return tabulate(rows, headers=[timeline.period, "docs", ""], tablefmt="simple", disable_numparse=True,
+                    colalign=("left", "right", "left"))
+
+
+def render_watches(watches: list[WatchSummary], fmt: str) -> str:
+    if fmt in ("json", "jsonl"):
+        return to_json({"watches": [asdict(watch) for watch in watches]})
+    rows = [[clean(w.name), clean(w.query), clean(_filters_text(w.filters)), w.added, w.last_run or "never", w.seen]
+            for w in watches]
+    return tabulate(rows, headers=["watch", "query", "filters", "added", "last run", "seen"], tablefmt="simple",
+                    disable_numparse=True) if rows else ""
+
+
+def _filters_text(filters: dict) -> str:
+    return " ".join(f"{key}:{'|'.join(value) if isinstance(value, list) else value}" for key, value in filters.items())
+
+
+def render_watch_run(found: list[tuple[str, Results]], fmt: str, color: bool, width: int = DEFAULT_WIDTH) -> str:
+    """The new hits of each watch: JSON, one object per watch per line (the `query` object with `watch`
+    first); JSON Lines, one hit per line with its `watch`; CSV, one row per hit after a `watch` column; or a
+    table per watch under a line naming it."""
+    if fmt == "json":
+        return "\n".join(to_json({"watch": name, **results_record(results)}) for name, results in found)
+    if fmt == "jsonl":
+        return "\n".join(to_json({"watch": name, **hit_record(hit)}) for name, results in found for hit in results.hits)
+    if fmt == "csv":
+        return to_csv(("watch", *HIT_COLUMNS), ([name, *hit_row(hit)] for name, results in found for hit in results.hits))
+    parts = [f"{clean(name)}: {results.total} new" + ("\n\n" + hit_table(results.hits, width, color) if results.hits else "")
+             for name, results in found]
+    return "\n\n".join(parts)

@@ -96,3 +96,26 @@ class Stats:
     size_bytes: int
     schema_version: int
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+
+
+@dataclass
+class Timeline:
+    """Matching documents per period, oldest first; `undated` matched but have no date."""
+
+    query: str
+    period: str
+    total: int
+    undated: int
+    counts: list[FacetCount] = field(default_factory=list)
+
+
+@dataclass
+class WatchSummary:
+    """A watch as `watch list` shows it."""
+
+    name: str
+    query: str
+    filters: dict
+    added: str
+    last_run: str | None
+    seen: int

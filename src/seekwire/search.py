@@ -192,8 +192,10 @@ class Searcher:
         facets: bool = True,
         facet_limit: int | None = 10,
         snippets: bool = True,
+        skip_ids: frozenset[str] = frozenset(),
     ) -> Results:
-        """Find the documents matching `text` (query syntax) and `filters`.
+        """Find the documents matching `text` (query syntax) and `filters`, but those whose id is in `skip_ids`
+        (what a watch has reported already).
 
         Without words, every document passing the filters matches, newest first. Facet counts cover all
         matching documents. Raises QuerySyntaxError for a malformed query.
@@ -206,6 +208,10 @@ class Searcher:
         text = repair(text)
         with self._guard:
             match = self._match(text, filters, notes)
+            if skip_ids:
+                ids = (self._reader.stored_fields(docnum)["id"] for docnum in match.docs.tolist())
+                match.docs = match.docs[np.fromiter((i not in skip_ids for i in ids), dtype=bool,
+                                                    count=len(match.docs))]
             if match.words.query is None and sort == "relevance":
                 sort = "-date"
             page = self._page(match, sort, offset, limit)
