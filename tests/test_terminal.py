@@ -134,3 +134,18 @@ def test_wrapping_never_breaks_a_word_that_fits_and_keeps_every_highlight(words:
 def _pieces(word: str, width: int) -> list[str]:
     """A word as wrapping shows it: whole when it fits a line, else cut in lines' lengths."""
     return [word[i : i + width] for i in range(0, len(word), width)]
+
+
+def test_indexing_says_when_it_loads_the_language_model(seeds: Path, tmp_path: Path) -> None:
+    pytest.importorskip("spacy")
+    from seekwire.extract.entities import LOADING, ModelNotInstalled, installed_model
+
+    try:
+        installed_model()
+    except ModelNotInstalled:
+        pytest.skip("no French spaCy model installed")
+    code, printed = in_terminal(["index", str(seeds), "--index", str(tmp_path / "index")], 100)
+    assert code == 0 and LOADING in printed
+    assert printed.rindex("indexing") > printed.index(LOADING)  # the bar says "indexing" again after
+    quiet = piped(["index", str(seeds), "--index", str(tmp_path / "other")], {})
+    assert quiet.returncode == 0 and LOADING not in quiet.stderr  # no talk in a pipe

@@ -212,7 +212,7 @@ def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool,
     fmt = resolve_format(fmt, as_json) if (fmt or as_json) else "table"
     with _progress() as progress:
         report = index_paths(paths, index_dir, rebuild=rebuild, entities=entities, wait=wait,
-                             progress=progress)
+                             progress=progress, stage=progress.stage if progress else None)
     for skip in report.skipped:
         click.echo(f"seekwire: skipped {printable(skip.path)}: {printable(skip.reason)}", err=True)
     if fmt == "table":
@@ -223,16 +223,29 @@ def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool,
 
 
 class _progress:
-    """A progress bar on stderr, only when stderr is a terminal."""
+    """A progress bar on stderr, only when stderr is a terminal; its label says what the run is doing when it
+    is not reading files (the language model loads for seconds while the bar stands still)."""
 
     def __enter__(self):
         self._bar = None
+        self._label = "indexing"
         return self if sys.stderr.isatty() else None
 
     def __call__(self, done: int, total: int) -> None:
         if self._bar is None:
-            self._bar = click.progressbar(length=total, label="indexing", file=sys.stderr).__enter__()
+            self._bar = click.progressbar(length=total, label=self._label, file=sys.stderr).__enter__()
         self._bar.update(done - self._bar.pos)
+
+    def stage(self, text: str) -> None:
+        label = text or "indexing"
+        if label == self._label:
+            return
+        self._label = label
+        if self._bar is None:
+            click.echo(f"seekwire: {label}", err=True)
+        else:
+            self._bar.label = label
+            self._bar.render_progress()
 
     def __exit__(self, *exc_info: object) -> None:
         if self._bar is not None:

@@ -46,6 +46,8 @@ from seekwire.schema import build_schema, document_fields
 from seekwire.text import os_text
 
 Progress = Callable[[int, int], None]
+# Told what a run is doing when it is not reading files ("loading the language model"), "" when it reads again.
+Stage = Callable[[str], None]
 log = logging.getLogger("seekwire")
 
 # Whoosh keeps this much of the postings of small segments it merges in memory before it spills sorted runs
@@ -72,6 +74,7 @@ def index_paths(
     entities: bool = True,
     wait: float = 10.0,
     progress: Progress | None = None,
+    stage: Stage | None = None,
 ) -> IndexReport:
     """Index files and directories into `index_dir`, creating it when needed.
 
@@ -81,7 +84,7 @@ def index_paths(
     written (a full disk, a read-only place).
     """
     try:
-        return _index(paths, index_dir, rebuild, entities, wait, progress)
+        return _index(paths, index_dir, rebuild, entities, wait, progress, stage)
     except OSError as error:
         # Input files are read under their own guards (a bad one is a Skip): what reaches here is the index.
         if error.errno in storage.WRITE_ERRNOS:
@@ -89,8 +92,8 @@ def index_paths(
         raise
 
 
-def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progress: Progress | None
-           ) -> IndexReport:
+def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progress: Progress | None,
+           stage: Stage | None) -> IndexReport:
     started = time.monotonic()
     report = IndexReport(index=os.fspath(index_dir))
     storage.claim(index_dir)
@@ -118,7 +121,7 @@ def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progres
             else:
                 ix = storage.open_index(generation)
             manifest = storage.load_manifest(generation)
-            committed = _run(ix, generation, manifest, sources, roots, report, entities, progress, guard)
+            committed = _run(ix, generation, manifest, sources, roots, report, entities, progress, guard, stage)
             with guard, ix.searcher() as searcher:
                 report.documents = searcher.doc_count()
         except BaseException:
@@ -134,7 +137,8 @@ def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progres
 
 
 def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source], roots: list[str],
-         report: IndexReport, entities: bool, progress: Progress | None, guard: storage.IndexErrors) -> bool:
+         report: IndexReport, entities: bool, progress: Progress | None, guard: storage.IndexErrors,
+         stage: Stage | None = None) -> bool:
     """Apply the changes to the generation's index and manifest; True when something was committed.
 
     The documents of a file that is read again are deleted after its new ones are added: a Whoosh writer
@@ -158,7 +162,7 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
         if entities:
             from seekwire.extract.entities import EntityRecognizer
 
-            read = EntityRecognizer().recognize_pairs(read)
+            read = EntityRecognizer(stage=stage).recognize_pairs(read)
         for key, article in read:
             fields = document_fields(article, os_text(key))
             with guard:
