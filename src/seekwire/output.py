@@ -183,8 +183,8 @@ def hit_row(hit: Hit) -> list:
 
 
 def to_csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
-    """CSV text, with a header row unless `header` is empty: lists joined with "; ", control characters but line breaks dropped, and
-    cells that a spreadsheet would run as a formula escaped with a quote."""
+    """CSV text, with a header row unless `header` is empty: lists joined with "; ", control characters but
+    line breaks dropped, and cells that a spreadsheet would run as a formula escaped with a quote."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if header:
@@ -328,26 +328,33 @@ def render_timeline(timeline: Timeline, fmt: str, width: int = DEFAULT_WIDTH) ->
 def render_watches(watches: list[WatchSummary], fmt: str) -> str:
     if fmt in ("json", "jsonl"):
         return to_json({"watches": [asdict(watch) for watch in watches]})
-    rows = [[clean(w.name), clean(w.query), clean(_filters_text(w.filters)), w.added, w.last_run or "never", w.seen]
-            for w in watches]
+    rows = [[clean(w.name), clean(w.query), clean(_filters_text(w.filters)), w.added, w.last_run or "never",
+             w.seen] for w in watches]
     return tabulate(rows, headers=["watch", "query", "filters", "added", "last run", "seen"], tablefmt="simple",
                     disable_numparse=True) if rows else ""
 
 
 def _filters_text(filters: dict) -> str:
-    return " ".join(f"{key}:{'|'.join(value) if isinstance(value, list) else value}" for key, value in filters.items())
+    return " ".join(f"{key}:{'|'.join(value) if isinstance(value, list) else value}"
+                    for key, value in filters.items())
 
 
-def render_watch_run(found: list[tuple[str, Results]], fmt: str, color: bool, width: int = DEFAULT_WIDTH) -> str:
+def render_watch_run(found: list[tuple[str, Results]], fmt: str, color: bool,
+                     width: int = DEFAULT_WIDTH) -> str:
     """The new hits of each watch: JSON, one object per watch per line (the `query` object with `watch`
     first); JSON Lines, one hit per line with its `watch`; CSV, one row per hit after a `watch` column; or a
     table per watch under a line naming it."""
     if fmt == "json":
         return "\n".join(to_json({"watch": name, **results_record(results)}) for name, results in found)
     if fmt == "jsonl":
-        return "\n".join(to_json({"watch": name, **hit_record(hit)}) for name, results in found for hit in results.hits)
+        return "\n".join(to_json({"watch": name, **hit_record(hit)})
+                         for name, results in found for hit in results.hits)
     if fmt == "csv":
-        return to_csv(("watch", *HIT_COLUMNS), ([name, *hit_row(hit)] for name, results in found for hit in results.hits))
-    parts = [f"{clean(name)}: {results.total} new" + ("\n\n" + hit_table(results.hits, width, color) if results.hits else "")
-             for name, results in found]
+        return to_csv(("watch", *HIT_COLUMNS),
+                      ([name, *hit_row(hit)] for name, results in found for hit in results.hits))
+    parts = []
+    for name, results in found:
+        parts.append(f"{clean(name)}: {results.total} new")
+        if results.hits:
+            parts.append(hit_table(results.hits, width, color))
     return "\n\n".join(parts)
