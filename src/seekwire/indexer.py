@@ -162,7 +162,10 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
         if entities:
             from seekwire.extract.entities import EntityRecognizer
 
-            read = EntityRecognizer(stage=stage).recognize_pairs(read)
+            recognizer = EntityRecognizer()
+            if stage:
+                recognizer.stage = stage
+            read = recognizer.recognize_pairs(read)
         for key, article in read:
             fields = document_fields(article, os_text(key))
             with guard:

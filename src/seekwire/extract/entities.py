@@ -312,14 +312,13 @@ class EntityRecognizer:
     flight, so memory does not grow with the corpus.
     """
 
-    def __init__(self, model: str | None = None, processes: int = 2, batch_size: int = 32,
-                 stage: Callable[[str], None] | None = None) -> None:
+    def __init__(self, model: str | None = None, processes: int = 2, batch_size: int = 32) -> None:
         self.model = installed_model(model)
         self.processes = max(1, processes)
         self.batch_size = batch_size
         self._nlp: Language | None = None
-        # Told while the model loads (several seconds, with nothing read meanwhile), then told "".
-        self._stage = stage or (lambda text: None)
+        # Told LOADING while the model loads (seconds in which nothing is read), then "" (a caller may set it).
+        self.stage: Callable[[str], None] = _silent
 
     @property
     def nlp(self) -> Language:
@@ -342,11 +341,11 @@ class EntityRecognizer:
         head = list(itertools.islice(stream, MIN_TEXTS_FOR_PROCESSES))
         batches = _batched(itertools.chain(head, stream), self.batch_size)
         if head:
-            self._stage(LOADING)
+            self.stage(LOADING)
         if self.processes == 1 or len(head) < MIN_TEXTS_FOR_PROCESSES:
             for batch in batches:
                 found = entities_of(self.nlp, [article_text(a) for _, a in batch])
-                self._stage("")
+                self.stage("")
                 yield from _fill(batch, found)
             return
         context = multiprocessing.get_context("spawn")
@@ -358,12 +357,12 @@ class EntityRecognizer:
                 if len(inflight) >= 2 * self.processes:
                     done, result = inflight.popleft()
                     found = result.get()
-                    self._stage("")
+                    self.stage("")
                     yield from _fill(done, found)
             while inflight:
                 done, result = inflight.popleft()
                 found = result.get()
-                self._stage("")
+                self.stage("")
                 yield from _fill(done, found)
 
 
@@ -381,6 +380,10 @@ def model_spans(nlp: Language, texts: list[str]) -> list[list[tuple[str, int, in
 def entities_from_spans(spans: Iterable[tuple[str, int, int]], text: str) -> Entities:
     """Canonical entities of a text from the recogniser's spans in it."""
     return canonical_entities(select_mentions(spans, text), text)
+
+
+def _silent(text: str) -> None:
+    """The stage of a recognizer nobody watches."""
 
 
 def _fill(batch: list[tuple[Tag, Article]], entities: list[Entities]) -> Iterator[tuple[Tag, Article]]:
