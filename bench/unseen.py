@@ -208,27 +208,29 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def render(shared: Path, out: Path, per_layout: int) -> Path:
-    """Write the pages and gold.jsonl of the held-out crawl under `out`/corpus/unseen; returns its folder."""
-    crawl = out / "corpus" / "unseen"
+def render(shared: Path, out: Path, per_layout: int, *, layouts: dict = LAYOUTS, suffix: str = ".txt",
+           name: str = "unseen") -> Path:
+    """Write the pages of `layouts` and the gold.jsonl of a held-out crawl under `out`/corpus/`name`; returns
+    its folder. A layout's extra keys override the gold row's defaults."""
+    crawl = out / "corpus" / name
     crawl.mkdir(parents=True, exist_ok=True)
-    articles = held_out_articles(shared, per_layout * len(LAYOUTS) + 50)
-    headlines = [a["title"] for a in articles[per_layout * len(LAYOUTS):]]
+    articles = held_out_articles(shared, per_layout * len(layouts) + 50)
+    headlines = [a["title"] for a in articles[per_layout * len(layouts):]]
     rows = []
-    for number, article in enumerate(articles[: per_layout * len(LAYOUTS)]):
-        template = list(LAYOUTS)[number % len(LAYOUTS)]
+    for number, article in enumerate(articles[: per_layout * len(layouts)]):
+        template = list(layouts)[number % len(layouts)]
         rng = random.Random(article["id"])
         day = dt.date.fromisoformat(article["date"])
         moment = dt.datetime.combine(day, dt.time(rng.randrange(6, 22), rng.randrange(60)))
         saved = moment + dt.timedelta(hours=rng.randrange(1, 60))
         others = rng.sample(headlines, 5)
-        text, extra = LAYOUTS[template](article, others, moment, rng)
-        name = f"{number:04d}_{hashlib.blake2b(article['id'].encode(), digest_size=8).hexdigest()}.txt"
-        path = crawl / name
+        text, extra = layouts[template](article, others, moment, rng)
+        file = f"{number:04d}_{hashlib.blake2b(article['id'].encode(), digest_size=8).hexdigest()}{suffix}"
+        path = crawl / file
         path.write_bytes(text.encode(extra["encoding"]))
         stamp = saved.replace(tzinfo=dt.UTC).timestamp()
         os.utime(path, (stamp, stamp))
-        rows.append({"file": name, "title": article["title"], "date": article["date"],
+        rows.append({"file": file, "title": article["title"], "date": article["date"],
                      "time": f"{moment:%H:%M}" if template != "z" else None, "agencies": ["AFP"],
                      "template": template, "boilerplate": "full",
                      "mtime": saved.strftime("%Y-%m-%dT%H:%M:%SZ"), "body": "\n\n".join(article["paragraphs"]),
@@ -249,17 +251,21 @@ def main(shared: Path, out: Path | None, per_layout: int) -> None:
     """Render held-out articles as pages of three invented sites and score page understanding on them."""
     with tempfile.TemporaryDirectory() as temporary:
         root = out or Path(temporary)
-        crawl = extraction.load_crawl(render(shared, root, per_layout), None)
-        furniture = extraction.learn_furniture(crawl.texts)
-        rows = []
-        for label, learned in (("learned furniture", furniture), ("page signals only", None)):
-            _, scores, _ = extraction.run_crawl(crawl, learned)
-            by_template: dict[str, list] = {}
-            for score in scores:
-                by_template.setdefault(score.template, []).append(score)
-            for template, group in [*sorted(by_template.items()), ("all", scores)]:
-                rows.append({"reading": label, "layout": template, **extraction.summarise(group)})
-        click.echo(tabulate(rows, headers="keys", floatfmt=".3f"))
+        score(extraction.load_crawl(render(shared, root, per_layout), None))
+
+
+def score(crawl: extraction.Crawl) -> None:
+    """Print the crawl's scores per layout and in all, with furniture learned from its pages and without."""
+    furniture = extraction.learn_furniture(crawl.visible())
+    rows = []
+    for label, learned in (("learned furniture", furniture), ("page signals only", None)):
+        _, scores, _ = extraction.run_crawl(crawl, learned)
+        by_template: dict[str, list] = {}
+        for page_score in scores:
+            by_template.setdefault(page_score.template, []).append(page_score)
+        for template, group in [*sorted(by_template.items()), ("all", scores)]:
+            rows.append({"reading": label, "layout": template, **extraction.summarise(group)})
+    click.echo(tabulate(rows, headers="keys", floatfmt=".3f"))
 
 
 if __name__ == "__main__":
