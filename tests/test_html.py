@@ -96,6 +96,31 @@ def test_a_title_suffix_names_the_publisher_when_nothing_else_does() -> None:
     assert parse(text).publisher == "La Gazette"
 
 
+def test_a_site_name_before_the_headline_names_the_publisher() -> None:
+    text = (page().replace('<meta property="og:site_name" content="La Gazette">', "")
+            .replace("<title>Le port de Brest accueille un voilier géant - La Gazette</title>",
+                     "<title>La Gazette | Le port de Brest accueille un voilier géant</title>")
+            .replace('<meta property="og:title" content="Le port de Brest accueille un voilier géant - La Gazette">',
+                     "").replace("<footer><p>© La Gazette 2020</p></footer>", "")
+            .replace('<h1 class="logo"><a href="/">La Gazette</a></h1>', ""))
+    assert parse(text).publisher == "La Gazette"
+
+
+def test_json_ld_names_the_site_by_the_article_s_publisher_else_the_website() -> None:
+    def ld(*items: dict) -> str:
+        return (page().replace('<meta property="og:site_name" content="La Gazette">', "")
+                .replace("<title>Le port de Brest accueille un voilier géant - La Gazette</title>", "")
+                .replace('<meta property="og:title" content="Le port de Brest accueille un voilier géant - La '
+                         'Gazette">', "")
+                .replace("</head>", f'<script type="application/ld+json">{json.dumps({"@graph": items})}'
+                                    "</script></head>"))
+    website = {"@type": "WebSite", "name": "Gazette en ligne"}
+    article = {"@type": "NewsArticle", "headline": "Le port de Brest accueille un voilier géant"}
+    assert parse(ld(website, article)).publisher == "Gazette en ligne"
+    publisher = {**article, "publisher": {"@type": "Organization", "name": "Groupe Gazette"}}
+    assert parse(ld(website, publisher)).publisher == "Groupe Gazette"
+
+
 def test_json_ld_article_gives_the_date_when_the_text_has_none() -> None:
     text = (
         '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '

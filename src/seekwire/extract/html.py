@@ -66,6 +66,7 @@ _MIN_LINK_WORDS = 4
 _SPACE = re.compile(r"[ \t\r\n\f]+")  # a no-break space is text, as in a text page
 # Separators a site sets between the headline and its own name in `<title>` and `og:title`.
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—·]\s+(?=[^-|–—·]+$)")
+_SEPARATOR = re.compile(r"\s+[-|–—·]\s+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 # Browsers read these labels as Windows-1252.
 _WESTERN = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii", "windows-1252",
@@ -300,27 +301,35 @@ def _metadata(root, markup: Markup) -> None:
 
 
 def _json_ld(text: str, markup: Markup) -> None:
-    """Headline, publication date and publisher of a JSON-LD article; anything else is ignored."""
+    """Headline, publication date and publisher of a JSON-LD article, the site's name from its `WebSite`
+    when the article names no publisher; anything else is ignored. `og:site_name` comes first."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
         return
     items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+    article = publisher = website = None
     for item in items:
         if not isinstance(item, dict):
             continue
         kind = item.get("@type")
         kinds = set(kind) if isinstance(kind, list) else {kind}
-        if not kinds & _ARTICLE_TYPES:
-            continue
-        if isinstance(item.get("headline"), str):
-            markup.titles.insert(0, _SPACE.sub(" ", item["headline"]).strip())
-        if isinstance(item.get("datePublished"), str):
-            markup.published = item["datePublished"]
-        publisher = item.get("publisher")
-        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and not markup.site_name:
-            markup.site_name = publisher["name"].strip() or None
-        return
+        if "WebSite" in kinds:
+            website = website or _name(item)
+        elif kinds & _ARTICLE_TYPES and article is None:
+            article = item
+            publisher = _name(item.get("publisher"))
+    if article is not None:
+        if isinstance(article.get("headline"), str):
+            markup.titles.insert(0, _SPACE.sub(" ", article["headline"]).strip())
+        if isinstance(article.get("datePublished"), str):
+            markup.published = article["datePublished"]
+    markup.site_name = markup.site_name or publisher or website
+
+
+def _name(item) -> str | None:
+    name = item.get("name") if isinstance(item, dict) else None
+    return name.strip() or None if isinstance(name, str) else None
 
 
 def page_text(markup: Markup) -> str:
@@ -354,6 +363,17 @@ def _split_title(title: str) -> tuple[str, str | None]:
     if len(parts) == 2 and parts[0] and len(parts[1].split()) <= 8:
         return parts[0].strip(), parts[1].strip()
     return title, None
+
+
+def _site_beside(title: str, headline: str | None) -> str | None:
+    """The site's name in a title that is the headline shown with it: "Headline - Site" or "Site | Headline"."""
+    head, suffix = _split_title(title)
+    if headline and suffix and head == headline:
+        return suffix
+    parts = _SEPARATOR.split(title, maxsplit=1)
+    if headline and len(parts) == 2 and parts[1] == headline and len(parts[0].split()) <= 8:
+        return parts[0].strip()
+    return None
 
 
 def published_of(markup: Markup) -> tuple[dt.date, str | None] | None:
@@ -396,10 +416,7 @@ def parse_html(text: str, *, doc_id: str, path: str, mtime: float | None = None,
             article.agencies.append(credited)
     site = markup.site_name
     if not site:
-        # "Headline - Site": the suffix names the site when the rest is the headline shown.
-        suffixes = [suffix for head, suffix in (_split_title(t) for t in markup.titles)
-                    if suffix and head == article.title]
-        site = suffixes[0] if suffixes else None
+        site = next(filter(None, (_site_beside(title, article.title) for title in markup.titles)), None)
     article.publisher = site or article.publisher
     article.url = markup.url
     return article
