@@ -1,8 +1,8 @@
-"""Saved web pages of sites it has never seen: held-out articles rendered as the HTML of four invented sites.
+"""Saved web pages of sites it has never seen: held-out articles rendered as the HTML of six invented sites.
 
 html-dev's four layouts were all looked at while the markup rules of `extract/html.py` were written, so their
 figures, even left out one at a time, are optimistic. This script renders OrangeSum articles that no
-development crawl holds as saved pages of four invented sites, each with markup traps the web is known for,
+development crawl holds as saved pages of six invented sites, each with markup traps the web is known for,
 written down before they were first scored:
 
 - a regional daily on a blog engine: `<title>` and `og:title` end with " - Site", `article:published_time`
@@ -21,8 +21,16 @@ written down before they were first scored:
   …", the publisher only as JSON-LD's `WebSite` in a `@graph`, an advertising label and a "LIRE AUSSI - "
   link between paragraphs, "Source : AFP", a tag list and a "Vidéos les plus vues" sidebar.
 
-The first three were scored once, then the markup rules were mended on what they showed (the standfirst and
-the confirmed date); the fourth was written before those changes and first scored after them.
+- an AMP page: `amp-img` and `amp-sidebar` elements, no standfirst, "Publié le 03/03/2019 à 18:40", a
+  "Lire aussi : " paragraph whose headline alone is a link, "© AFP" after the article, "À la une" headlines;
+- a blog-engine press review: no standfirst, a wire dateline ("LYON, 3 mars (AFP) - ") opening the article,
+  "Par Marie Lambert, le <time>3 mars 2019</time>", a cut description, category and tag lines, links to the
+  previous and next posts, "Vous aimerez aussi" and a colophon.
+
+The first three were scored once, then the markup rules were mended on what they showed (the standfirst, the
+confirmed date, a byline running into its date, "(avec AFP)"). The fourth was written before those changes and
+first scored after them; its publisher, glimpsed wrong in an overall row before, was then mended too (JSON-LD's
+`WebSite`, "Site | Headline"). The last two were written after every change and scored as they came.
 
 Each page gets a gold row in the development crawls' format and is scored as `bench/extraction.py` scores a
 crawl, with furniture learned from the folder and without:
@@ -49,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import extraction
 import unseen
-from unseen import MONTHS, SECTIONS, WEEKDAYS
+from unseen import CITIES, MONTHS, SECTIONS, WEEKDAYS
 
 
 def _e(text: str) -> str:
@@ -234,7 +242,67 @@ def television(article: dict, others: list[str], moment: dt.datetime, rng: rando
                   "crlf": False}
 
 
-LAYOUTS = {"h": daily, "j": weekly, "k": portal, "m": television}
+def amp(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
+    site = "France Régions Info"
+    paragraphs = article["paragraphs"]
+    middle = len(paragraphs) // 2
+    body = [f"<p>{_e(p)}</p>" for p in paragraphs[:middle]]
+    body.append(f'<p>Lire aussi : <a href="/amp/{rng.randrange(10**5)}">{_e(others[0])}</a></p>')
+    body += [f"<p>{_e(p)}</p>" for p in paragraphs[middle:]]
+    text = f"""<!doctype html><html ⚡ lang="fr"><head><meta charset="utf-8">
+<title>{_e(article["title"])}</title>
+<link rel="canonical" href="https://france-regions.example/{_slug(article["title"])}">
+<meta property="og:title" content="{_e(article["title"])}">
+<meta property="og:site_name" content="{site}">
+<style amp-custom>.date{{color:#666}}</style><script async src="https://cdn.ampproject.org/v0.js"></script>
+</head><body>
+<amp-sidebar id="menu" layout="nodisplay"><ul><li>Régions</li><li>Faits divers</li><li>Politique</li>
+<li>Sport</li><li>Météo</li></ul></amp-sidebar>
+<div class="topbar"><button on="tap:menu.toggle">Menu</button><a href="/">{site}</a></div>
+<article>
+<h1>{_e(article["title"])}</h1>
+<p class="date">Publié le {moment:%d/%m/%Y} à {moment:%H:%M}</p>
+<amp-img src="/p/{rng.randrange(10**6)}.jpg" width="640" height="360" layout="responsive"></amp-img>
+{"".join(body)}
+<p>© AFP</p>
+</article>
+<div class="next"><h2>À la une</h2>{"".join(f"<a href='/amp/{n}'><h3>{_e(t)}</h3></a>" for n, t in enumerate(others[1:4]))}</div>
+<footer>{site} - Tous droits réservés {moment.year} - Version classique du site</footer>
+</body></html>
+"""
+    return text, {"publisher": site, "date_source": "text", "lede": None, "encoding": "utf-8", "crlf": False}
+
+
+def review(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
+    site = "La Revue du Monde"
+    city = rng.choice(CITIES)
+    first, *rest = article["paragraphs"]
+    text = f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<title>{_e(article["title"])} &#8211; {site}</title>
+<meta property="article:published_time" content="{moment:%Y-%m-%dT%H:%M:%S}+00:00">
+<meta name="description" content="{_e(first[:150])}...">
+</head><body class="post-template-default">
+<div id="cookie-notice">Ce site utilise des cookies. <a>J'accepte</a></div>
+<div id="masthead"><p class="site-title"><a href="/">{site}</a></p>
+<p class="site-description">Revue de presse internationale</p></div>
+<div id="content"><article>
+<header><h1 class="entry-title">{_e(article["title"])}</h1>
+<div class="posted-on">Par Marie Lambert, le <time datetime="{moment:%Y-%m-%dT%H:%M:%S}+00:00">{moment.day} {MONTHS[moment.month - 1]} {moment.year}</time></div></header>
+<div class="entry-content"><p>{city}, {moment.day} {MONTHS[moment.month - 1]} (AFP) - {_e(first)}</p>
+{"".join(f"<p>{_e(p)}</p>" for p in rest)}</div>
+<footer class="entry-footer">Catégorie : <a>{rng.choice(SECTIONS)}</a> | Étiquettes : <a>AFP</a>, <a>{rng.choice(SECTIONS)}</a></footer>
+</article>
+<nav class="post-navigation"><div>Article précédent</div><a href="/p">{_e(others[0])}</a>
+<div>Article suivant</div><a href="/n">{_e(others[1])}</a></nav>
+<div class="jp-relatedposts"><h3>Vous aimerez aussi</h3><ul>{"".join(f"<li><a href='/r{n}'>{_e(t)}</a></li>" for n, t in enumerate(others[2:5]))}</ul></div>
+</div>
+<div id="colophon">Fièrement propulsé par un moteur de blog · {site} {moment.year}</div>
+</body></html>
+"""
+    return text, {"publisher": site, "date_source": "text", "lede": None, "encoding": "utf-8", "crlf": False}
+
+
+LAYOUTS = {"h": daily, "j": weekly, "k": portal, "m": television, "n": amp, "o": review}
 
 
 @click.command()
@@ -244,7 +312,7 @@ LAYOUTS = {"h": daily, "j": weekly, "k": portal, "m": television}
               help="Where to write the rendered crawl (default: a temporary directory).")
 @click.option("--per-layout", type=int, default=150, show_default=True, help="Pages per invented layout.")
 def main(shared: Path, out: Path | None, per_layout: int) -> None:
-    """Render held-out articles as saved pages of four invented sites and score page understanding on them."""
+    """Render held-out articles as saved pages of six invented sites and score page understanding on them."""
     with tempfile.TemporaryDirectory() as temporary:
         root = out or Path(temporary)
         folder = unseen.render(shared, root, per_layout, layouts=LAYOUTS, suffix=".html", name="unseen-html")
