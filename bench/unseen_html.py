@@ -315,8 +315,8 @@ def main(shared: Path, out: Path | None, per_layout: int) -> None:
     """Render held-out articles as saved pages of six invented sites and score page understanding on them."""
     with tempfile.TemporaryDirectory() as temporary:
         root = out or Path(temporary)
-        folder = unseen.render(shared, root, per_layout, layouts=LAYOUTS, suffix=".html", name="unseen-html")
-        unseen.score(extraction.load_crawl(folder, None))
+        folder = unseen.render(shared, root, per_layout, groups=(LAYOUTS,), suffix=".html", name="unseen-html")
+        unseen.score(extraction.load_crawl(folder, None), {})
 
 
 if __name__ == "__main__":
