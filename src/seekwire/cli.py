@@ -165,22 +165,39 @@ def cli() -> None:
               help="Extract people, places and organisations (slower).")
 @click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
               help="Seconds to wait for another indexing run to finish.")
+@click.option("--shards", type=click.IntRange(min=1), help="Split a new index into N shards by a hash of the ids.")
+@click.option("--scheduler", metavar="ADDRESS", help="Build the shards on this Dask scheduler (tcp://HOST:8786).")
+@click.option("--scheduler-file", type=click.Path(dir_okay=False), help="Dask scheduler to build the shards on.")
+@click.option("--local-workers", type=click.IntRange(min=1), metavar="K",
+              help="Build the shards on a Dask cluster of K processes on this machine.")
 @format_options(default="table, a summary line on stderr")
 @translate_errors
-def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool, wait: float,
+def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool, wait: float, shards: int | None,
+          scheduler: str | None, scheduler_file: str | None, local_workers: int | None,
           fmt: str | None, as_json: bool) -> None:
     """Index pages (.txt), saved web pages (.html, .htm, .html.gz) and articles (.jsonl, .jsonl.gz).
 
     Only files that changed since the last run are read again; documents whose file disappeared from an
     indexed directory are removed.
     """
-    from seekwire.indexer import index_paths
     from seekwire.output import render_report, summary_line
+    from seekwire.shards import index_here, is_sharded
 
     fmt = resolve_format(fmt, as_json) if (fmt or as_json) else "table"
-    with _progress() as progress:
-        report = index_paths(paths, index_dir, rebuild=rebuild, entities=entities, wait=wait,
-                             progress=progress)
+    if scheduler or scheduler_file or local_workers:
+        from seekwire.distributed import index_sharded
+
+        report = index_sharded(paths, index_dir, scheduler=scheduler, scheduler_file=scheduler_file,
+                               local_workers=local_workers, shards_count=shards, rebuild=rebuild,
+                               entities=entities, wait=wait).report
+    elif shards or is_sharded(index_dir):
+        report = index_here(paths, index_dir, shards=shards, rebuild=rebuild, entities=entities, wait=wait).report
+    else:
+        from seekwire.indexer import index_paths
+
+        with _progress() as progress:
+            report = index_paths(paths, index_dir, rebuild=rebuild, entities=entities, wait=wait,
+                                 progress=progress)
     for skip in report.skipped:
         click.echo(f"seekwire: skipped {printable(skip.path)}: {printable(skip.reason)}", err=True)
     if fmt == "table":
@@ -421,3 +438,26 @@ def export(index_dir: str) -> None:
     with Searcher(index_dir) as searcher:
         for article in searcher.articles():
             click.echo(to_json(article_record(article)))
+
+
+@cli.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default answers this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8686, show_default=True,
+              help="Port to listen on (0: any free port, shown on stderr).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds a request may take before the server answers 503.")
+@click.option("--workers", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Queries answered at once (each worker holds its own open index).")
+@translate_errors
+def serve(index_dir: str, host: str, port: int, timeout: float, workers: int) -> None:
+    """Search the index in a browser, and answer the JSON API (read-only).
+
+    The page is at http://HOST:PORT/, the API under /api/ (described at /api/openapi.json). A finished
+    `seekwire index` run is seen by the next request.
+    """
+    from seekwire.serve.app import serve as run
+
+    run(index_dir, host=host, port=port, timeout=timeout, workers=workers,
+        announce=lambda line: click.echo(printable(line), err=True))
