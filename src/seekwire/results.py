@@ -39,8 +39,9 @@ class IndexReport:
 class Hit:
     """One matching document. `highlights` are [start, end) character spans into `snippet`,
     `title_highlights` into `title`; `date_source` and `date_inferred` say whether the date was printed or
-    deduced (as `Article.date_source`). A hit stands for its `story` (stories.py), which has `versions`
-    documents, `version_ids` (by date, the undated last)."""
+    deduced (as `Article.date_source`); `url` and `entities` are the article's, for a reviewer's spreadsheet.
+    A hit stands for its `story` (stories.py), which has `versions` documents, `version_ids` (by date, the
+    undated last)."""
 
     rank: int
     id: str
@@ -56,6 +57,8 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
     title_highlights: list[tuple[int, int]] = field(default_factory=list)
+    url: str | None = None
+    entities: dict[str, list[str]] = field(default_factory=dict)
     story: int | None = None
     versions: int = 1
     version_ids: list[str] = field(default_factory=list)
@@ -100,3 +103,26 @@ class Stats:
     size_bytes: int
     schema_version: int
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+
+
+@dataclass
+class Timeline:
+    """Matching documents per period, oldest first; `undated` matched but have no date."""
+
+    query: str
+    period: str
+    total: int
+    undated: int
+    counts: list[FacetCount] = field(default_factory=list)
+
+
+@dataclass
+class WatchSummary:
+    """A watch as `watch list` shows it."""
+
+    name: str
+    query: str
+    filters: dict
+    added: str
+    last_run: str | None
+    seen: int
