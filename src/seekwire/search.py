@@ -271,8 +271,8 @@ class Searcher:
             days = self._facets.days(docs)
             days = days[days <= NO_DAY]
             facets = self._count(docs, (*LIST_FACETS, "years"), facet_limit)
-        generation = storage.current_generation(self.index_dir)
-        size = sum(p.stat().st_size for p in generation.iterdir() if p.is_file())
+        size = sum(path.stat().st_size for generation in storage.current_generations(self.index_dir)
+                   for path in generation.iterdir() if path.is_file())
         return Stats(
             index=self.index_dir,
             documents=len(docs),
