@@ -106,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     shutil.rmtree(work / "one", ignore_errors=True)
     single = child(SINGLE_BUILD, str(source), str(work / "one"), entities)
-    rows = [("one machine (seekwire index)", single["seconds"], 1.0, "")]
+    print("| build | seconds | × one machine | shard tasks (seconds/pages) |\n|---|---|---|---|", flush=True)
+    print(f"| one machine (seekwire index) | {single['seconds']:.1f} | ×1.00 |  |", flush=True)
     model = None
     for count in counts:
         shutil.rmtree(work / f"k{count}", ignore_errors=True)
@@ -116,14 +117,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         longest = max(seconds for _, seconds, _ in tasks)
         rate = sum(docs for _, _, docs in tasks) / sum(seconds for _, seconds, _ in tasks)
         fixed = built["seconds"] - longest
-        rows.append((f"{count} local worker{'s' * (count > 1)}, {count} shards", built["seconds"],
-                     built["seconds"] / single["seconds"],
-                     ", ".join(f"{seconds:.1f}s/{docs}" for _, seconds, docs in tasks) + f"; fixed {fixed:.1f}s"))
+        tasks_shown = ", ".join(f"{seconds:.1f}s/{docs}" for _, seconds, docs in tasks)
+        print(f"| {count} local worker{'s' * (count > 1)}, {count} shards | {built['seconds']:.1f} | "
+              f"×{built['seconds'] / single['seconds']:.2f} | {tasks_shown}; fixed {fixed:.1f}s |", flush=True)
         if count == 1:
             model = (fixed, rate)
-    print("| build | seconds | × one machine | shard tasks (seconds/pages) |\n|---|---|---|---|")
-    for name, seconds, ratio, tasks in rows:
-        print(f"| {name} | {seconds:.1f} | ×{ratio:.2f} | {tasks} |")
     if model:
         fixed, rate = model
         print(f"\nmodel (1 worker's tasks: {rate:.1f} pages/s per worker, fixed {fixed:.1f} s), "
