@@ -117,10 +117,15 @@ def test_errors_are_json_with_their_status(client, path: str, status: int, messa
     assert "Traceback" not in response.text
 
 
-def test_a_malformed_query_says_what_the_cli_says(client, run) -> None:
-    printed = run("query", "(Chine", "--format", "json")
+@pytest.mark.parametrize(("params", "argv"), [
+    ({"q": "(Chine"}, ["(Chine"]),
+    ({"since": "2024", "until": "2023"}, ["--since", "2024", "--until", "2023"]),
+])
+def test_a_malformed_query_says_what_the_cli_says(client, run, params: dict, argv: list[str]) -> None:
+    printed = run("query", *argv, "--format", "json")
     assert printed.exit_code == 2
-    assert client.get("/api/search", params={"q": "(Chine"}).json()["error"] in printed.stderr
+    response = client.get("/api/search", params=params)
+    assert response.status_code == 400 and response.json()["error"] in printed.stderr
 
 
 def test_openapi_describes_every_endpoint_and_filter(client) -> None:

@@ -38,7 +38,7 @@ from seekwire.analysis import terms
 from seekwire.errors import NotFoundError, QuerySyntaxError, SeekwireError
 from seekwire.facets import FACET_NAMES
 from seekwire.output import article_record, clean_spans, results_record, to_json
-from seekwire.query import Filters, parse, parse_date_bound
+from seekwire.query import Filters, check_date_range, parse, parse_date_bound
 from seekwire.serve.pool import SearcherPool, TooSlow
 from seekwire.snippets import match_spans
 from seekwire.text import printable, repair
@@ -100,6 +100,7 @@ def filters_of(request: Request) -> Filters:
     for bound in ("since", "until"):
         if params.get(bound):
             setattr(found, bound, parse_date_bound(params[bound], end=bound == "until"))
+    check_date_range(found.since, found.until)
     return found
 
 
