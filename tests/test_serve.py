@@ -374,6 +374,34 @@ def test_serve_answers_until_stopped(indexed) -> None:
     assert "Traceback" not in stderr
 
 
+def test_answers_are_not_held_back_for_the_clients_acknowledgement() -> None:
+    """Connections on the listening socket get TCP_NODELAY from asyncio (which uvicorn runs on): otherwise
+    the body of an answer, sent after its headers, waits for the client's delayed ACK."""
+    import socket
+
+    from seekwire.serve.app import listen
+
+    sock = listen("127.0.0.1", 0)
+
+    async def scene() -> int:
+        accepted: dict[str, int] = {}
+
+        async def on_connection(reader, writer) -> None:
+            accepted["nodelay"] = writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP,
+                                                                             socket.TCP_NODELAY)
+            writer.close()
+
+        server = await asyncio.start_server(on_connection, sock=sock)
+        reader, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+        await reader.read()
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return accepted["nodelay"]
+
+    assert asyncio.run(scene()) != 0
+
+
 def test_serve_without_an_index_is_one_line_and_status_2(tmp_path: Path, run) -> None:
     result = run("serve", "--port", "0", index=False)
     assert result.exit_code == 2
