@@ -1,6 +1,6 @@
 """Searchers for a server: a few worker threads, each owning one `Searcher`, fed from one queue.
 
-A `Searcher` keeps per-query state (parsers, a spelling memo, facet columns) and is not meant to be shared
+A `Searcher` keeps per-query state (a spelling memo, facet columns) and is not meant to be shared
 between threads, so each worker opens its own and never hands it to another. Jobs wait in one queue and go to
 whichever worker is free: a slow or hostile query occupies one worker while the others keep answering, and a
 request that is not answered within `timeout` seconds is given up on (the server says 503), never waited for
