@@ -27,7 +27,7 @@ from seekwire.extract.agencies import (
     split_closing_tag,
     split_dateline,
 )
-from seekwire.extract.boilerplate import Kind, classify_lines
+from seekwire.extract.boilerplate import Kind, classify_lines, paragraph_after_byline
 from seekwire.extract.dates import ResolvedDate, find_mentions, publication_part, resolve
 from seekwire.extract.furniture import Furniture
 
@@ -112,13 +112,17 @@ def parse_page(
     the headline; `headline_hint` is a headline the page's markup vouches for, taken when it is a line of text.
     """
     lines = [line.strip() for line in text.split("\n")]
+    standfirst_after_byline = False
     if furniture is not None:
-        article = _segment(lines, classify_lines(lines, furniture.for_page(text)), doc_id, path, mtime, today,
-                           headline, headline_hint)
+        site = furniture.for_page(text)
+        standfirst_after_byline = site.standfirst_after_byline
+        article = _segment(lines, classify_lines(lines, site), doc_id, path, mtime, today, headline, headline_hint,
+                           standfirst_after_byline)
         if article.body:
             return article
         # Learned furniture never empties a page: one of several copies of a story repeats every line.
-    return _segment(lines, classify_lines(lines), doc_id, path, mtime, today, headline, headline_hint)
+    return _segment(lines, classify_lines(lines), doc_id, path, mtime, today, headline, headline_hint,
+                    standfirst_after_byline)
 
 
 def _segment(
@@ -130,14 +134,18 @@ def _segment(
     today: dt.date | None,
     headline: HeadlineWeights,
     headline_hint: str | None = None,
+    standfirst_after_byline: bool = False,
 ) -> Article:
-    """The article of a page whose lines have their kinds."""
+    """The article of a page whose lines have their kinds; `standfirst_after_byline` when the page's site was
+    learned to set its standfirst under the byline."""
     hinted = [i for i, line in enumerate(lines) if headline_hint and line == headline_hint]
     title_index = hinted[0] if hinted else _title_index(lines, kinds, path, headline)
     title = lines[title_index] if title_index is not None else ""
     start = -1 if title_index is None else title_index
     text_after = [i for i in range(start + 1, len(lines)) if kinds[i] is Kind.TEXT]
     lede_index = _lede_index(lines, kinds, start, text_after)
+    if lede_index is None and standfirst_after_byline and (place := paragraph_after_byline(lines, kinds)):
+        lede_index = place[0] if place[0] in text_after else None
     credits = _Credits()
     body = _body(lines, kinds, [i for i in text_after if i != lede_index], credits)
     if not body and lede_index is not None:
