@@ -168,3 +168,55 @@ def test_index_extracts_entities_by_default(run, seeds: Path) -> None:
     assert code == 0 and [h["id"] for h in results["hits"]] == ["001_bb09c2c84650f315"]
     assert results["facets"]["places"] == [{"value": "Chine", "count": 1}, {"value": "Kazakhstan", "count": 1}]
     assert results["facets"]["persons"][0] == {"value": "Alikhan Smailov", "count": 1}
+
+
+def test_since_after_until_is_an_error_not_zero_hits(indexed) -> None:
+    result = indexed("query", "Chine", "--since", "2024", "--until", "2023-06")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("seekwire: --since is after --until: 2024-01-01 to 2023-06-30 holds no day — swap "
+                             "the bounds\n")
+    inline = indexed("query", "Chine date:[2024 TO 2023]")
+    assert inline.exit_code == 2 and "date:[2024 TO 2023] ends before it starts" in inline.stderr
+    assert indexed("facets", "years", "--since", "2023-02", "--until", "2023-01").exit_code == 2
+    assert indexed.json("query", "Chine", "--since", "2023", "--until", "2023")[0] == 0
+
+
+@pytest.mark.parametrize("typed", ["agency", "agencies", "Agency"])
+def test_facets_takes_the_singular_as_the_filter_spells_it(indexed, typed: str) -> None:
+    code, counts = indexed.json("facets", typed)
+    assert code == 0 and counts["facet"] == "agencies"
+    assert counts["counts"] == [{"value": "Xinhua", "count": 2}, {"value": "VNA", "count": 1}]
+
+
+def test_facets_limit_keeps_the_most_frequent(indexed) -> None:
+    code, counts = indexed.json("facets", "agencies", "--limit", "1")
+    assert code == 0 and counts["counts"] == [{"value": "Xinhua", "count": 2}]
+    assert indexed("facets", "agencies", "--limit", "0").exit_code == 2
+
+
+def test_days_and_weeks_facets(indexed) -> None:
+    assert indexed.json("facets", "days")[1]["counts"] == [
+        {"value": "2023-11-28", "count": 1}, {"value": "2022-11-29", "count": 1}]
+    assert indexed.json("facets", "week", "Smailov")[1]["counts"] == [{"value": "2022-W48", "count": 1}]
+    table = indexed("facets", "days", "--format", "table").stdout
+    assert table.splitlines()[0].split() == ["days", "docs"] and "█" in table
+
+
+def test_stats_takes_the_query_filters(indexed) -> None:
+    whole = indexed.json("stats")[1]
+    code, vna = indexed.json("stats", "--agency", "VNA")
+    assert code == 0 and whole["documents"] == 2
+    assert (vna["documents"], vna["first_date"], vna["last_date"]) == (1, "2022-11-29", "2022-11-29")
+    assert vna["size_bytes"] == whole["size_bytes"]
+    assert indexed.json("stats", "Sklyar", "--since", "2023")[1]["documents"] == 1
+    assert indexed("stats", "--since", "2024", "--until", "2023").exit_code == 2
+
+
+def test_batch_results_carry_their_input_line(indexed) -> None:
+    lines = "Kazakhstan\n\n# the morning check\n{\"query\": \"Smailov\"}\nzzzz (\n  \nChine\n"
+    result = indexed("query", "--batch", "-", input=lines)
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0
+    assert [(p["line"], p.get("total")) for p in printed] == [(1, 2), (4, 1), (5, None), (7, 2)]
+    assert "error" in printed[2]
+    assert result.stderr == "seekwire: batch: 3 queries, 1 failed, 3 blank or comment lines skipped\n"

@@ -195,9 +195,11 @@ def test_a_batch_goes_on_past_bad_lines(tmp_path: Path) -> None:
     lines = [b"Astana", b'{"query": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", b'{"query": "\\ud800 Astana"}',
              b"caf\xff Astana", b'{"query": "Astana", "agency": "\\udc00"}', b'{"query": 5}', b"steppe"]
     done = seekwire("query", "--batch", "-", "--index", str(index_dir), input=b"\n".join(lines) + b"\n")
-    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b"seekwire: batch: 4 queries, 3 failed, 0 blank or comment lines skipped\n"
     answers = [json.loads(line) for line in done.stdout.decode().splitlines()]
-    assert [answer.get("line") for answer in answers] == [None, 2, None, 4, None, 6, None]
+    assert [answer["line"] for answer in answers] == [1, 2, 3, 4, 5, 6, 7]
+    assert [i for i, answer in enumerate(answers, start=1) if "error" in answer] == [2, 4, 6]
     assert answers[0]["total"] == 3 and answers[2]["total"] == 3 and answers[6]["total"] == 3
     assert "not UTF-8" in answers[3]["error"] and "nested too deeply" in answers[1]["error"]
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from seekwire.errors import SeekwireError
 from seekwire.output import results_record, to_json
-from seekwire.query import FILTER_FIELDS, Filters, parse_date_bound
+from seekwire.query import FILTER_FIELDS, Filters, check_date_range, parse_date_bound
 from seekwire.search import Searcher
 from seekwire.text import repair
 
@@ -22,29 +23,45 @@ LIST_KEYS = {**{name: field for name, field in FILTER_FIELDS.items() if field !=
 OPTION_KEYS = {"sort", "limit", "offset", "facet_limit"}
 
 
-def run_batch(searcher: Searcher, lines: Iterable[str | bytes], emit: Callable[[str], None], *,
-              filters: Filters, **defaults) -> bool:
-    """Answer each line (text, or bytes to be read as UTF-8), emitting one JSON object per line; True when any
-    query found something.
+@dataclass
+class BatchSummary:
+    """What a batch did, by lines of its input: queries answered, lines that failed, blank and `#` comment lines
+    skipped, and whether any query found something."""
 
-    A line that fails — not UTF-8, bad JSON, a bad query — gives {"line": N, "error": "..."} and the batch goes
-    on.
+    queries: int = 0
+    failed: int = 0
+    skipped: int = 0
+    found: bool = False
+
+
+def run_batch(searcher: Searcher, lines: Iterable[str | bytes], emit: Callable[[str], None], *,
+              filters: Filters, **defaults) -> BatchSummary:
+    """Answer each line (text, or bytes to be read as UTF-8), emitting one JSON object per line that starts with
+    `"line": N`, its line number in the input, so that a script can match every result to its question.
+
+    Blank lines and `#` comments are skipped (and counted). A line that fails — not UTF-8, bad JSON, a bad
+    query — gives {"line": N, "error": "..."} and the batch goes on.
     """
-    found = False
+    summary = BatchSummary()
     for number, line in enumerate(lines, start=1):
         try:
             if isinstance(line, bytes):
                 line = _decoded(line)
-            if not line.strip():
+            if not line.strip() or line.lstrip().startswith("#"):
+                summary.skipped += 1
                 continue
             text, line_filters, options = parse_line(line)
-            results = searcher.search(text, filters=filters.merge(line_filters), **{**defaults, **options})
+            merged = filters.merge(line_filters)
+            check_date_range(merged.since, merged.until, '"since" is after "until"')
+            results = searcher.search(text, filters=merged, **{**defaults, **options})
         except SeekwireError as error:
+            summary.failed += 1
             emit(to_json({"line": number, "error": str(error)}))
             continue
-        found = found or results.total > 0
-        emit(to_json(results_record(results)))
-    return found
+        summary.queries += 1
+        summary.found = summary.found or results.total > 0
+        emit(to_json({"line": number, **results_record(results)}))
+    return summary
 
 
 def _decoded(line: bytes) -> str:

@@ -239,13 +239,14 @@ def _date_bound(end: bool) -> Callable:
 
 
 def make_filters(options: dict):
-    from seekwire.query import Filters
+    """The filter options as `Filters`. Raises Failure for a date range that ends before it starts."""
+    from seekwire.query import Filters, check_date_range
     from seekwire.text import repair
 
     def values(name: str) -> list[str]:
         return [repair(value) for value in options.pop(name)]
 
-    return Filters(
+    filters = Filters(
         agencies=values("agency"),
         persons=values("person"),
         places=values("place"),
@@ -255,6 +256,11 @@ def make_filters(options: dict):
         since=options.pop("since"),
         until=options.pop("until"),
     )
+    try:
+        check_date_range(filters.since, filters.until)
+    except SeekwireError as error:
+        raise Failure(str(error)) from None
+    return filters
 
 
 @cli.command()
@@ -291,9 +297,11 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
         from seekwire.batch import run_batch
 
         with Searcher(index_dir) as searcher:
-            found = run_batch(searcher, batch, click.echo, filters=filters, sort=sort, limit=limit,
-                              offset=offset, facet_limit=facet_limit)
-        sys.exit(0 if found else 1)
+            summary = run_batch(searcher, batch, click.echo, filters=filters, sort=sort, limit=limit,
+                                offset=offset, facet_limit=facet_limit)
+        click.echo(f"seekwire: batch: {summary.queries} queries, {summary.failed} failed, {summary.skipped} blank "
+                   "or comment lines skipped", err=True)
+        sys.exit(0 if summary.found else 1)
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
         results = searcher.search(text, filters=filters, sort=sort, limit=limit, offset=offset,
@@ -328,37 +336,60 @@ def similar(doc_id: str, index_dir: str, limit: int, fmt: str | None, as_json: b
 
 
 @cli.command()
+@click.argument("text", required=False, default="")
 @index_option
+@filter_options
 @click.option("--facet-limit", type=click.IntRange(min=1), default=10, show_default=True,
               help="Values shown per facet.")
 @format_options
 @translate_errors
-def stats(index_dir: str, facet_limit: int, fmt: str | None, as_json: bool) -> None:
-    """What the index holds: documents, dates, top agencies, entities and publishers, size, schema."""
+def stats(text: str, index_dir: str, facet_limit: int, fmt: str | None, as_json: bool, **options) -> None:
+    """What the index holds: documents, dates, top agencies, entities and publishers, size, schema.
+
+    With TEXT or filters (those of `query`), the documents, dates and facets are those of the matching
+    documents.
+    """
     from seekwire.output import render_stats
     from seekwire.search import Searcher
 
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
-        emit(render_stats(searcher.stats(facet_limit=facet_limit), fmt))
+        emit(render_stats(searcher.stats(text, make_filters(options), facet_limit=facet_limit), fmt))
+
+
+# Facet names as `facets` takes them: the plural, or the singular the filter options use (`--person`).
+FACET_CHOICES = {
+    **{name: name for name in ("agencies", "persons", "places", "organizations", "publishers", "years",
+                               "months", "weeks", "days")},
+    "agency": "agencies", "person": "persons", "place": "places", "org": "organizations",
+    "organization": "organizations", "publisher": "publishers", "year": "years", "month": "months",
+    "week": "weeks", "day": "days",
+}
 
 
 @cli.command()
-@click.argument("field", type=click.Choice(["agencies", "persons", "places", "organizations", "publishers",
-                                            "years", "months"]))
+@click.argument("field", type=click.Choice(list(FACET_CHOICES), case_sensitive=False), metavar="FIELD")
 @click.argument("text", required=False, default="")
 @index_option
 @filter_options
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="Values shown, most frequent (dates: newest) "
+              "first [default: all].")
 @format_options
 @translate_errors
-def facets(field: str, text: str, index_dir: str, fmt: str | None, as_json: bool, **options) -> None:
-    """Every value of one facet, with its count, over the documents matching TEXT (all without it)."""
+def facets(field: str, text: str, index_dir: str, limit: int | None, fmt: str | None, as_json: bool,
+           **options) -> None:
+    """Every value of one facet, with its count, over the documents matching TEXT (all without it).
+
+    FIELD is agencies, persons, places, organizations, publishers, years, months, weeks or days (or the
+    singular, as the filter options spell it).
+    """
     from seekwire.output import render_facet
     from seekwire.search import Searcher
 
+    field = FACET_CHOICES[field.lower()]
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
-        counts = searcher.facet(field, text, filters=make_filters(options))
+        counts = searcher.facet(field, text, filters=make_filters(options))[:limit]
     emit(render_facet(field, counts, fmt))
     sys.exit(0 if counts else 1)
 

@@ -12,6 +12,7 @@ aliases of agencies and publishers that the credit extractor knows (`--agency "A
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -38,7 +39,11 @@ LIST_FACETS = {
     "publishers": "publisher",
 }
 DATE_FACETS = ("years", "months")
+# Query results count the facets above; these finer ones are asked for by name (`seekwire facets days`, the
+# timeline): a year of news has 365 days, too many to count for every query that never shows them.
+FINE_DATE_FACETS = ("weeks", "days")
 ALL_FACETS = (*LIST_FACETS, *DATE_FACETS)
+FACET_NAMES = (*ALL_FACETS, *FINE_DATE_FACETS)
 # A match set of at least 1/WHOLE_COLUMN_SHARE of the index makes decoding whole columns worth it.
 WHOLE_COLUMN_SHARE = 8
 # Days are YYYYMMDD; an undated document has the day column's default, larger than any of them.
@@ -107,11 +112,8 @@ class FacetReader:
 
     def count(self, name: str, docs: np.ndarray, limit: int | None) -> list[FacetCount]:
         """The `limit` most frequent values of facet `name` among `docs` (all with None)."""
-        if name in DATE_FACETS:
-            days = self.days(docs)
-            keys, counts = np.unique(days[days <= NO_DAY] // (10000 if name == "years" else 100), return_counts=True)
-            ranked = sorted(((_date_label(str(k)), int(c)) for k, c in zip(keys, counts)), reverse=True)
-            return [FacetCount(value, count) for value, count in ranked[:limit]]
+        if name in DATE_FACETS or name in FINE_DATE_FACETS:
+            return self._date_counts(name, docs)[:limit]
         fieldname = LIST_FACETS[name]
         if fieldname in self._lists or len(docs) * WHOLE_COLUMN_SHARE >= self._reader.doc_count_all():
             lists = self._value_lists(fieldname)
@@ -127,6 +129,15 @@ class FacetReader:
             items = list(Counter(chain.from_iterable(column[d] for d in docs.tolist())).items())
         ranked = sorted(items, key=lambda item: (-item[1], fold(item[0])))
         return [FacetCount(value, count) for value, count in ranked[:limit]]
+
+    def _date_counts(self, name: str, docs: np.ndarray) -> list[FacetCount]:
+        """Documents per year, month, ISO week or day among `docs`, newest first (undated ones left out)."""
+        days = self.days(docs)
+        keys, counts = np.unique(days[days <= NO_DAY], return_counts=True)
+        periods: Counter[str] = Counter()
+        for key, count in zip(keys.tolist(), counts.tolist()):
+            periods[period_label(name, key)] += count
+        return [FacetCount(value, count) for value, count in sorted(periods.items(), reverse=True)]
 
     def _value_lists(self, fieldname: str) -> _ValueLists:
         """Decode a list column once for every document: a searcher answering many queries (warm use,
@@ -182,5 +193,15 @@ def _is_initials(part: tuple[str, ...], words: tuple[str, ...]) -> bool:
     return part[0] in ("".join(w[0] for w in words), "".join(w[0] for w in words if w not in PARTICLES))
 
 
-def _date_label(key: str) -> str:
-    return key if len(key) == 4 else f"{key[:4]}-{key[4:]}"
+def period_label(name: str, day: int) -> str:
+    """The year (`2023`), month (`2023-11`), ISO week (`2023-W48`) or day (`2023-11-28`) of a YYYYMMDD day; the
+    labels of one kind sort in time order."""
+    year, month, mday = day // 10000, day // 100 % 100, day % 100
+    if name == "years":
+        return f"{year:04d}"
+    if name == "months":
+        return f"{year:04d}-{month:02d}"
+    if name == "weeks":
+        iso_year, week, _ = dt.date(year, month, mday).isocalendar()
+        return f"{iso_year:04d}-W{week:02d}"
+    return f"{year:04d}-{month:02d}-{mday:02d}"

@@ -22,6 +22,8 @@ from seekwire.results import FacetCount, Hit, IndexReport, Results, Stats
 from seekwire.text import BIDI, INVISIBLE, printable, repair
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
+# Facets whose values are periods: drawn with a bar, newest first.
+PERIOD_FACETS = ("years", "months", "weeks", "days")
 
 
 def tabulate(*args, **kwargs) -> str:
@@ -113,7 +115,7 @@ def render_results(results: Results, fmt: str, color: bool, show_facets: bool = 
 
 def facet_table(name: str, counts: list[FacetCount]) -> str:
     """One facet as a two-column table; dates get a bar scaled to the largest count."""
-    if name in ("years", "months"):
+    if name in PERIOD_FACETS:
         top = max(c.count for c in counts)
         rows = [[c.value, c.count, "█" * max(1, round(24 * c.count / top))] for c in counts]
         return tabulate(rows, headers=[name, "docs", ""], tablefmt="simple", colalign=("left", "right", "left"),

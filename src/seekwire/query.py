@@ -157,8 +157,16 @@ def parse_date_range(value: str) -> tuple[dt.date | None, dt.date | None]:
         low, high = (p.strip() for p in parts)
         since = None if low in ("", "*") else parse_date_bound(low, end=False)
         until = None if high in ("", "*") else parse_date_bound(high, end=True)
+        check_date_range(since, until, f"date:{value} ends before it starts")
         return since, until
     return parse_date_bound(value, end=False), parse_date_bound(value, end=True)
+
+
+def check_date_range(since: dt.date | None, until: dt.date | None, lead: str = "--since is after --until") -> None:
+    """Refuse a range that ends before it starts: it can only be a slip (the bounds swapped), and answering it
+    with 0 hits would read as "nothing was published". Raises QuerySyntaxError."""
+    if since and until and since > until:
+        raise QuerySyntaxError(f"{lead}: {since} to {until} holds no day — swap the bounds")
 
 
 def parse_date_bound(value: str, *, end: bool) -> dt.date:

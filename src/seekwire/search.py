@@ -31,7 +31,7 @@ from seekwire.analysis import ANALYZER, WORD, fold, terms
 from seekwire.article import Article, is_inferred
 from seekwire.engine.columns import live_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
-from seekwire.facets import ALL_FACETS, LIST_FACETS, NO_DAY, FacetReader
+from seekwire.facets import ALL_FACETS, FACET_NAMES, LIST_FACETS, NO_DAY, FacetReader
 from seekwire.inflection import related_stems
 from seekwire.phrases import WrittenPhrase
 from seekwire.query import Filters, parse
@@ -217,8 +217,8 @@ class Searcher:
 
     def facet(self, name: str, text: str = "", filters: Filters | None = None) -> list[FacetCount]:
         """Every value of one facet with its count over the documents matching `text` and `filters`."""
-        if name not in ALL_FACETS:
-            raise QuerySyntaxError(f"unknown facet {name!r} — facets are {', '.join(ALL_FACETS)}")
+        if name not in FACET_NAMES:
+            raise QuerySyntaxError(f"unknown facet {name!r} — facets are {', '.join(FACET_NAMES)}")
         with self._guard:
             return self._facets.count(name, self._match(repair(text), filters, []).docs, None)
 
@@ -263,10 +263,11 @@ class Searcher:
             for stored in self._reader.all_stored_fields():
                 yield article_from_stored(stored)
 
-    def stats(self, facet_limit: int = 10) -> Stats:
-        """Size, date range and the most frequent facet values of the whole index."""
+    def stats(self, text: str = "", filters: Filters | None = None, facet_limit: int = 10) -> Stats:
+        """Size, date range and the most frequent facet values of the whole index, or of the documents matching
+        `text` and `filters` when given (the size stays the index's)."""
         with self._guard:
-            docs = self._live_docs()
+            docs = self._match(repair(text), filters, []).docs if text or filters else self._live_docs()
             days = self._facets.days(docs)
             days = days[days <= NO_DAY]
             facets = self._count(docs, (*LIST_FACETS, "years"), facet_limit)
