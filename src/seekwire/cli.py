@@ -165,22 +165,39 @@ def cli() -> None:
               help="Extract people, places and organisations (slower).")
 @click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
               help="Seconds to wait for another indexing run to finish.")
+@click.option("--shards", type=click.IntRange(min=1), help="Split a new index into N shards by a hash of the ids.")
+@click.option("--scheduler", metavar="ADDRESS", help="Build the shards on this Dask scheduler (tcp://HOST:8786).")
+@click.option("--scheduler-file", type=click.Path(dir_okay=False), help="Dask scheduler to build the shards on.")
+@click.option("--local-workers", type=click.IntRange(min=1), metavar="K",
+              help="Build the shards on a Dask cluster of K processes on this machine.")
 @format_options(default="table, a summary line on stderr")
 @translate_errors
-def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool, wait: float,
+def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool, wait: float, shards: int | None,
+          scheduler: str | None, scheduler_file: str | None, local_workers: int | None,
           fmt: str | None, as_json: bool) -> None:
     """Index pages (.txt), saved web pages (.html, .htm, .html.gz) and articles (.jsonl, .jsonl.gz).
 
     Only files that changed since the last run are read again; documents whose file disappeared from an
     indexed directory are removed.
     """
-    from seekwire.indexer import index_paths
     from seekwire.output import render_report, summary_line
+    from seekwire.shards import index_here, is_sharded
 
     fmt = resolve_format(fmt, as_json) if (fmt or as_json) else "table"
-    with _progress() as progress:
-        report = index_paths(paths, index_dir, rebuild=rebuild, entities=entities, wait=wait,
-                             progress=progress)
+    if scheduler or scheduler_file or local_workers:
+        from seekwire.distributed import index_sharded
+
+        report = index_sharded(paths, index_dir, scheduler=scheduler, scheduler_file=scheduler_file,
+                               local_workers=local_workers, shards_count=shards, rebuild=rebuild,
+                               entities=entities, wait=wait).report
+    elif shards or is_sharded(index_dir):
+        report = index_here(paths, index_dir, shards=shards, rebuild=rebuild, entities=entities, wait=wait).report
+    else:
+        from seekwire.indexer import index_paths
+
+        with _progress() as progress:
+            report = index_paths(paths, index_dir, rebuild=rebuild, entities=entities, wait=wait,
+                                 progress=progress)
     for skip in report.skipped:
         click.echo(f"seekwire: skipped {printable(skip.path)}: {printable(skip.reason)}", err=True)
     if fmt == "table":

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 
@@ -44,6 +45,9 @@ from seekwire.reading import (
 from seekwire.results import IndexReport, Skip
 from seekwire.schema import build_schema, document_fields
 from seekwire.text import os_text
+
+if TYPE_CHECKING:
+    from seekwire.extract.entities import EntityRecognizer
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger("seekwire")
@@ -72,16 +76,21 @@ def index_paths(
     entities: bool = True,
     wait: float = 10.0,
     progress: Progress | None = None,
+    keep: Callable[[str], bool] | None = None,
+    recognizer: EntityRecognizer | None = None,
 ) -> IndexReport:
     """Index files and directories into `index_dir`, creating it when needed.
 
-    With `rebuild`, a fresh index is built beside the current one and swapped in at the end. Raises
+    With `rebuild`, a fresh index is built beside the current one and swapped in at the end. `keep`, given an
+    id as its file or record claims it, says whether it belongs in this index: a shard (see `shards`) holds
+    the documents whose ids hash to it, and files of other ids are not even read. `recognizer` is a loaded
+    entity recognizer to use instead of a new one (a cluster worker loads the model once for all its tasks). Raises
     ForeignDirectoryError when `index_dir` holds files seekwire did not create, IndexLockedError when another
     writer holds the index longer than `wait` seconds, and a SeekwireError naming the index when it cannot be
     written (a full disk, a read-only place).
     """
     try:
-        return _index(paths, index_dir, rebuild, entities, wait, progress)
+        return _index(paths, index_dir, rebuild, entities, wait, progress, keep, recognizer)
     except OSError as error:
         # Input files are read under their own guards (a bad one is a Skip): what reaches here is the index.
         if error.errno in storage.WRITE_ERRNOS:
@@ -89,12 +98,15 @@ def index_paths(
         raise
 
 
-def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progress: Progress | None
-           ) -> IndexReport:
+def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progress: Progress | None,
+           keep: Callable[[str], bool] | None, recognizer: EntityRecognizer | None) -> IndexReport:
     started = time.monotonic()
     report = IndexReport(index=os.fspath(index_dir))
     storage.claim(index_dir)
     sources, roots, report.skipped = walk(paths, is_index=storage.is_index_dir)
+    if keep is not None:
+        # An article file's records are sorted by their own ids, in `_read_file`.
+        sources = [source for source in sources if source.is_jsonl or keep(page_id(source))]
     with storage.writer_lock(index_dir, wait) as interrupted:
         if interrupted is not None:
             log.warning("seekwire: the previous indexing run (pid %d) was interrupted; its unfinished work "
@@ -118,7 +130,8 @@ def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progres
             else:
                 ix = storage.open_index(generation)
             manifest = storage.load_manifest(generation)
-            committed = _run(ix, generation, manifest, sources, roots, report, entities, progress, guard)
+            committed = _run(ix, generation, manifest, sources, roots, report, entities, progress, guard,
+                             keep, recognizer)
             with guard, ix.searcher() as searcher:
                 report.documents = searcher.doc_count()
         except BaseException:
@@ -134,7 +147,8 @@ def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progres
 
 
 def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source], roots: list[str],
-         report: IndexReport, entities: bool, progress: Progress | None, guard: storage.IndexErrors) -> bool:
+         report: IndexReport, entities: bool, progress: Progress | None, guard: storage.IndexErrors,
+         keep: Callable[[str], bool] | None = None, recognizer: EntityRecognizer | None = None) -> bool:
     """Apply the changes to the generation's index and manifest; True when something was committed.
 
     The documents of a file that is read again are deleted after its new ones are added: a Whoosh writer
@@ -154,11 +168,13 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
         for key in plan.removed_sources:
             report.removed += len(manifest.pop(key)["ids"])
         replaced: list[str] = []
-        read = _read(plan, manifest, report, replaced, progress, learned.furniture)
+        read = _read(plan, manifest, report, replaced, progress, learned.furniture, keep)
         if entities:
-            from seekwire.extract.entities import EntityRecognizer
+            if recognizer is None:
+                from seekwire.extract.entities import EntityRecognizer
 
-            read = EntityRecognizer().recognize_pairs(read)
+                recognizer = EntityRecognizer()
+            read = recognizer.recognize_pairs(read)
         for key, article in read:
             fields = document_fields(article, os_text(key))
             with guard:
@@ -300,7 +316,8 @@ def claimed(doc_id: str, key: str) -> str:
 
 
 def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, replaced: list[str],
-          progress: Progress | None, furniture: Furniture) -> Iterator[tuple[str, Article]]:
+          progress: Progress | None, furniture: Furniture, keep: Callable[[str], bool] | None = None
+          ) -> Iterator[tuple[str, Article]]:
     """Read the changed files, yielding each article with the key of its file, in order, and appending each
     file read again to `replaced`; keeps the manifest and the counts in step.
 
@@ -331,7 +348,7 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, replaced:
             continue
         with handle:
             articles = _read_file(source, stat, handle, manifest, claims, report, replaced, furniture,
-                                  forced=source.key not in planned)
+                                  forced=source.key not in planned, keep=keep)
             yield from ((source.key, article) for article in articles)
         if not queue:
             # What this run read may have moved the ids of files it did not read.
@@ -342,7 +359,7 @@ def _read(plan: _Plan, manifest: dict[str, dict], report: IndexReport, replaced:
 
 def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str, dict], claims: _Claims,
                report: IndexReport, replaced: list[str], furniture: Furniture, *,
-               forced: bool) -> Iterator[Article]:
+               forced: bool, keep: Callable[[str], bool] | None = None) -> Iterator[Article]:
     """Read one changed file unless its bytes, and the ids they give, are those already indexed.
 
     `stat` was taken before the file was opened: if the file changes while it is read, the manifest holds the
@@ -367,6 +384,8 @@ def _read_file(source: Source, stat: os.stat_result, handle, manifest: dict[str,
     skips: list[Skip] = []
     try:
         for article in _articles(source, handle, stat, skips, furniture):
+            if keep is not None and not keep(article.id):
+                continue
             if article.id in raws:
                 skips.append(Skip(f"{source.shown}", f"duplicate id {article.id!r}"))
                 continue

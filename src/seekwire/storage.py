@@ -45,6 +45,7 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import StorageError
 from whoosh.filedb.filetables import FileFormatError
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
 import seekwire.engine
@@ -68,6 +69,8 @@ MANIFEST = "manifest.json"
 # The size of every file of a published generation's Whoosh index: a file truncated or lost since is found on
 # opening, whichever command opens it, not when a query first reads the damaged part, or never.
 FILES = "files.json"
+# In the root of a sharded index (see `shards`): its shards, their documents and the versions that built them.
+SHARDS = "shards.json"
 GENERATION_PREFIX = "gen-"
 GENERATION = re.compile(r"gen-[0-9]+")
 # Whoosh's own writer lock inside a generation: an flock too, never carried into a copy.
@@ -222,7 +225,17 @@ def open_index(generation: Path) -> whoosh_index.Index:
 
 
 def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSearcher:
-    """A Whoosh searcher over the current generation, every segment file already open.
+    """A Whoosh searcher over the current generation (of every shard, for a sharded index), every segment
+    file already open. Raises NoIndexError, SchemaMismatchError, CorruptIndexError."""
+    if (Path(index_dir) / SHARDS).exists():
+        from seekwire import shards  # each shard is an index of this module's layout
+
+        return WhooshSearcher(shards.open_reader(index_dir), **options)
+    return WhooshSearcher(open_reader(index_dir), **options)
+
+
+def open_reader(index_dir: str | os.PathLike) -> IndexReader:
+    """A reader of the current generation, every segment file already open.
 
     A run may publish a new generation (and delete an older one) between reading `current` and opening its
     files; opening again from the new pointer then succeeds. Raises NoIndexError, SchemaMismatchError,
@@ -233,7 +246,7 @@ def open_searcher(index_dir: str | os.PathLike, **options: object) -> WhooshSear
         check_generation(generation)
         try:
             with IndexErrors(index_dir):
-                return MappedStorage(os.fspath(generation)).open_index(schema=build_schema()).searcher(**options)
+                return MappedStorage(os.fspath(generation)).open_index(schema=build_schema()).reader()
         except CorruptIndexError:
             newer = current_generation(index_dir)
             if newer == generation:
