@@ -12,6 +12,10 @@ Measured in one run, every figure a median over repeated runs on the same machin
 * cold latency: a fresh `seekwire query TEXT --json` process (which counts facets too, as users get it)
   against a fresh `python -c` process doing the same with a peer (its time includes importing this harness);
 * batch throughput: one process answering every query (`seekwire query --batch FILE`);
+* seekwire over HTTP (`seekwire serve` in its own process, the clients in this one, each on a keep-alive
+  connection): `/api/search` p50 / p95 answering the queries one at a time (the API counts every facet, so
+  FTS5's column is its in-process figure with the agency facet), and queries per second with `--clients`
+  concurrent clients (FTS5's column: one in-process caller, the same queries with the facet);
 * seekwire only: re-indexing unchanged input, and warm p50 as the corpus grows (1k / 3k / 10k / all);
 * with `--dumps`: the full pipeline with entities over the scraped pages of dumps-dev, next to the NER model
   alone as seekwire runs it (same components, texts, worker processes and batches; the ratio of the two is
@@ -35,7 +39,9 @@ repeated, see `repeat_docs`):
   streams: its heap stays flat while the mapped stored fields it reads count in its RSS);
 * a million documents, extrapolated on the straight line through the two largest sizes (not measured).
 
-`--work DIR --keep` reuses the inputs and indexes an earlier run built in DIR; `--seekwire-src TREE` measures
+`--warm-only` measures the warm queries alone, in-process and over HTTP, on indexes built untimed (with `--work
+DIR --keep`, those of an earlier `--warm-only` run). `--work DIR --keep` reuses the inputs and indexes an
+earlier run built in DIR; `--seekwire-src TREE` measures
 another checkout's seekwire (e.g. one from before a change), which builds its own indexes.
 
 Ratios are to FTS5 (FTS5 = 1). Timings on a shared machine are noisy: compare medians, not single runs.
@@ -47,6 +53,7 @@ Run from the repository root:
     python bench/perf.py --dumps --work /tmp/perf
     python bench/perf.py --html --indexing-only --systems seekwire --build-runs 5
     python bench/perf.py --scaling --systems fts5,seekwire --work /tmp/scale --keep
+    python bench/perf.py --warm-only --systems fts5,seekwire --work /tmp/warm --keep
 """
 
 from __future__ import annotations
@@ -299,6 +306,81 @@ def latencies(system: PagingEngine, queries: Sequence[str], repeat: int, facets:
     return samples
 
 
+class Served:
+    """`seekwire serve` on `index_dir` in its own process, on a free port of 127.0.0.1, until closed."""
+
+    def __init__(self, index_dir: Path, *options: str):
+        import subprocess
+
+        argv = [sys.executable, "-m", "seekwire", "serve", "--index", str(index_dir), "--port", "0", *options]
+        self.process = subprocess.Popen(argv, cwd=common.ROOT, env=common.child_env(), stderr=subprocess.PIPE,
+                                        text=True)
+        line = self.process.stderr.readline()
+        found = re.search(r"http://([^/]+):(\d+)/", line)
+        if not found:
+            self.close()
+            raise RuntimeError(f"seekwire serve did not start: {line}{self.process.stderr.read()[-2000:]}")
+        self.host, self.port = found.group(1), int(found.group(2))
+
+    def connect(self):
+        import http.client
+
+        return http.client.HTTPConnection(self.host, self.port)
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.communicate(timeout=30)
+
+
+def http_search(connection, text: str) -> bytes:
+    """One `/api/search` request on a kept-alive connection; the body (errors count: a 400 is an answer)."""
+    from urllib.parse import urlencode
+
+    connection.request("GET", "/api/search?" + urlencode({"q": text}))
+    return connection.getresponse().read()
+
+
+def http_latencies(served: Served, queries: Sequence[str], repeat: int) -> list[float]:
+    """Milliseconds per `/api/search` request, one client, after one untimed pass over the first queries."""
+    connection = served.connect()
+    for text in queries[:WARMUP_QUERIES]:
+        http_search(connection, text)
+    samples = []
+    for _ in range(repeat):
+        for text in queries:
+            started = time.perf_counter()
+            http_search(connection, text)
+            samples.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return samples
+
+
+def http_throughput(served: Served, queries: Sequence[str], clients: int) -> float:
+    """Queries per second of `clients` threads, each on its own connection, sharing out every query once."""
+    import threading
+
+    pending = iter(queries)
+    lock = threading.Lock()
+
+    def client() -> None:
+        connection = served.connect()
+        while True:
+            with lock:
+                text = next(pending, None)
+            if text is None:
+                break
+            http_search(connection, text)
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(queries) / (time.perf_counter() - started)
+
+
 def cold(name: str, directory: Path, queries: Sequence[str], runs: int) -> float:
     """Median wall milliseconds of a fresh process answering one query (queries taken in turn)."""
     samples = []
@@ -325,6 +407,23 @@ def batch(name: str, directory: Path, queries: Sequence[str], work: Path) -> flo
     return len(queries) / seconds
 
 
+def indexing_metrics(systems: Sequence[str], source: Path, dirs: dict[str, Path], documents: int,
+                     runs: int) -> list[Metric]:
+    """Throughput, peak RSS and size of each system's index of `source`, built `runs` times in turns."""
+    metrics = []
+    print(f"indexing {documents} documents", file=sys.stderr)
+    builds = build(systems, source, dirs, runs)
+    metrics.append(Metric("indexing", "docs/s", {n: documents / s for n, (s, _) in builds.items()},
+                          higher_is_better=True))
+    metrics.append(Metric("indexing peak RSS", "MB", {n: rss for n, (_, rss) in builds.items()}))
+    # seekwire keeps the previous generation beside the current one for readers still open on it: the
+    # index is the current generation.
+    sizes = {n: common.dir_size((dirs[n] / "index" / "current").resolve() if n == "seekwire" else dirs[n]) / 2**20
+             for n in systems}
+    metrics.append(Metric("index size", "MB", sizes))
+    return metrics
+
+
 def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Report:
     shared = args.shared
     source = work / "input" / "orangesum.jsonl"
@@ -333,18 +432,13 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
     report = Report(documents=documents, queries=len(queries))
     dirs = {name: work / "indexes" / name for name in systems}
 
-    print(f"indexing {documents} documents", file=sys.stderr)
-    builds = build(systems, source, dirs, args.build_runs)
-    report.metrics.append(Metric("indexing", "docs/s", {n: documents / s for n, (s, _) in builds.items()},
-                                 higher_is_better=True))
-    report.metrics.append(Metric("indexing peak RSS", "MB", {n: rss for n, (_, rss) in builds.items()}))
-    # seekwire keeps the previous generation beside the current one for readers still open on it: the
-    # index is the current generation.
-    sizes = {n: common.dir_size((dirs[n] / "index" / "current").resolve() if n == "seekwire" else dirs[n]) / 2**20
-             for n in systems}
-    report.metrics.append(Metric("index size", "MB", sizes))
-    if args.indexing_only:
-        return report
+    if args.warm_only:
+        for name in systems:
+            built(name, source, dirs[name], args.keep)
+    else:
+        report.metrics += indexing_metrics(systems, source, dirs, documents, args.build_runs)
+        if args.indexing_only:
+            return report
 
     warm = {}
     for name in systems:
@@ -360,6 +454,10 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
     for label, fraction in (("p50", 0.5), ("p95", 0.95)):
         report.metrics.append(Metric(f"warm query + facet {label}", "ms",
                                      {n: common.percentile(warm[n + "+facets"], fraction) for n in systems}))
+    if "seekwire" in systems:
+        report.metrics += http_metrics(dirs["seekwire"] / "index", queries, args, warm.get("fts5+facets"))
+    if args.warm_only:
+        return report
 
     print("cold queries", file=sys.stderr)
     report.metrics.append(Metric("cold query (new process)", "ms",
@@ -376,6 +474,26 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
         report.curve = size_curve(source, documents, queries, work, args.repeat)
         report.curve[documents] = common.percentile(warm["seekwire"], 0.5)
     return report
+
+
+def http_metrics(index_dir: Path, queries: Sequence[str], args: argparse.Namespace,
+                 fts5: list[float] | None) -> list[Metric]:
+    """seekwire's HTTP rows, beside FTS5's in-process samples with the facet (`fts5`) when measured."""
+    print("warm queries over HTTP", file=sys.stderr)
+    served = Served(index_dir)
+    try:
+        samples = http_latencies(served, queries, args.repeat)
+        per_second = http_throughput(served, queries, args.clients)
+    finally:
+        served.close()
+    metrics = [Metric(f"HTTP /api/search {label} (fts5: in-process + facet)", "ms",
+                      {"seekwire": common.percentile(samples, fraction),
+                       "fts5": common.percentile(fts5, fraction) if fts5 else None})
+               for label, fraction in (("p50", 0.5), ("p95", 0.95))]
+    metrics.append(Metric(f"HTTP queries, {args.clients} clients (fts5: one in-process caller)", "queries/s",
+                          {"seekwire": per_second, "fts5": 1000 * len(fts5) / sum(fts5) if fts5 else None},
+                          higher_is_better=True))
+    return metrics
 
 
 def size_curve(source: Path, documents: int, queries: Sequence[str], work: Path, repeat: int) -> dict[int, float]:
@@ -636,6 +754,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed passes over the queries (default 3)")
     parser.add_argument("--build-runs", type=int, default=1, help="builds per system (default 1)")
     parser.add_argument("--cold-runs", type=int, default=11, help="fresh processes per system (default 11)")
+    parser.add_argument("--clients", type=int, default=8,
+                        help="concurrent HTTP clients for seekwire serve's throughput (default 8)")
     parser.add_argument("--indexing-only", action="store_true",
                         help="measure indexing (throughput, peak RSS, size) and skip the queries")
     parser.add_argument("--dumps", action="store_true", help="also time the full pipeline with entities")
@@ -652,7 +772,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--warm-rounds", type=int, default=3,
                         help="with --scaling: warm processes per system, taking turns (default 3)")
     parser.add_argument("--keep", action="store_true",
-                        help="with --scaling and --work: reuse the indexes an earlier run built there")
+                        help="with --scaling or --warm-only, and --work: reuse the indexes an earlier run built "
+                             "there")
+    parser.add_argument("--warm-only", action="store_true",
+                        help="measure only warm queries, in-process and over HTTP (indexes built once, untimed)")
     parser.add_argument("--no-commands", action="store_true",
                         help="with --scaling: skip seekwire's other commands (show, facets, stats, similar, export)")
     parser.add_argument("--seekwire-src", type=Path,
@@ -671,7 +794,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             if args.json:
                 args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
             return
-        if args.work:
+        if args.work and not (args.warm_only and args.keep):
             shutil.rmtree(work / "indexes", ignore_errors=True)
         report = measure(args, systems, work)
         print(render(report, systems), flush=True)

@@ -173,7 +173,7 @@ def test_a_word_that_matches_nothing_does_not_empty_the_result(searcher) -> None
 
 
 def test_wildcard_expansion_is_bounded(searcher, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("seekwire.search.MAX_EXPANSION", 3)
+    monkeypatch.setattr("seekwire.search.rewrite.MAX_EXPANSION", 3)
     results = searcher.search("c*")
     assert results.notes and "searched the 3 most frequent" in results.notes[0]
     assert results.total >= 1

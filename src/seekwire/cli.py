@@ -438,3 +438,26 @@ def export(index_dir: str) -> None:
     with Searcher(index_dir) as searcher:
         for article in searcher.articles():
             click.echo(to_json(article_record(article)))
+
+
+@cli.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default answers this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8686, show_default=True,
+              help="Port to listen on (0: any free port, shown on stderr).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds a request may take before the server answers 503.")
+@click.option("--workers", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Queries answered at once (each worker holds its own open index).")
+@translate_errors
+def serve(index_dir: str, host: str, port: int, timeout: float, workers: int) -> None:
+    """Search the index in a browser, and answer the JSON API (read-only).
+
+    The page is at http://HOST:PORT/, the API under /api/ (described at /api/openapi.json). A finished
+    `seekwire index` run is seen by the next request.
+    """
+    from seekwire.serve.app import serve as run
+
+    run(index_dir, host=host, port=port, timeout=timeout, workers=workers,
+        announce=lambda line: click.echo(printable(line), err=True))

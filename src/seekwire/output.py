@@ -1,6 +1,6 @@
 """Rendering results: the one place that turns library dataclasses into table, JSON or JSON Lines text.
 
-JSON is an API (its keys are documented in README.md): it is built from `dataclasses.asdict`, never carries
+JSON is an API (its keys are documented in README.md): it is built from the dataclasses' fields, never carries
 terminal decoration, and dates are `YYYY-MM-DD`, times `HH:MM`; a table marks a date the page did not print
 in full with a final `?` (`2019-10-11?`: the year or the day was deduced). Tables are for people: bold
 highlights only on a terminal and only when NO_COLOR is unset; the table library is only loaded when a table is
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from typing import Any
 
 from seekwire.article import Article
@@ -70,16 +70,27 @@ def article_record(article: Article) -> dict:
     return record
 
 
+def shallow(value: Any) -> dict:
+    """A dataclass's fields as a dict, values as they are. `asdict` deep-copies every list and string of a
+    page of results, twice for the hits: that was a tenth of a warm query's time, for JSON that copies
+    nothing (1.1 ms of CPU a query on the OrangeSum articles, against 12 ms for the search, on a loaded
+    machine)."""
+    return {f.name: getattr(value, f.name) for f in fields(value)}
+
+
 def hit_record(hit: Hit) -> dict:
-    record = asdict(hit)
+    record = shallow(hit)
+    record["agencies"] = list(hit.agencies)
     record["highlights"] = [list(span) for span in hit.highlights]
     record["title_highlights"] = [list(span) for span in hit.title_highlights]
     return record
 
 
 def results_record(results: Results) -> dict:
-    record = asdict(results)
+    record = shallow(results)
     record["hits"] = [hit_record(hit) for hit in results.hits]
+    record["facets"] = {name: [shallow(count) for count in counts] for name, counts in results.facets.items()}
+    record["notes"] = list(results.notes)
     return record
 
 
