@@ -250,3 +250,23 @@ def test_a_rights_line_with_the_year_after_the_name_is_the_footer_and_names_the_
     )
     assert article.publisher == "Association des Amis du Tram"
     assert "2020" not in article.body and article.body.endswith("selon l'exploitant du réseau.")
+
+
+def test_a_site_named_by_its_masthead_and_again_under_the_article_is_the_publisher():
+    paragraphs = [
+        "Le conseil régional a adopté vendredi un plan de soutien aux pêcheurs touchés par la hausse du gazole.",
+        "Les aides seront versées dès le mois prochain aux armateurs qui en feront la demande, selon la région.",
+    ]
+    page = "\n".join([
+        "L'ÉCHO DES CÔTES",
+        "Actualité   Région   Sports   Culture",
+        "",
+        "La région vote un plan de soutien aux pêcheurs",
+        "",
+        *[part for paragraph in paragraphs for part in (paragraph, "")],
+        "L'Écho des Côtes - Journal d'information régionale - Brest",
+    ])
+    assert parse(page).publisher == "L'Écho des Côtes"
+    # A page that opens with its headline names no site, even when a line below starts with the same words.
+    plain = page.split("\n", 2)[2].replace("L'Écho des Côtes -", "La région vote un plan de soutien aux pêcheurs -")
+    assert parse(plain).publisher is None

@@ -43,6 +43,9 @@ _MAX_HEADLINE_CHARS = 150
 _MIN_HEADLINE_WORDS = 3
 # A line of text this long is a paragraph of the article.
 _MIN_PARAGRAPH_WORDS = 12
+# A site's name is a few words; what may follow it on a footer line that names the site.
+_MAX_SITE_NAME_WORDS = 5
+_NAME_ENDS = " ,;:|.-–—©"
 # A standfirst is a sentence of at least this many words.
 _MIN_STANDFIRST_WORDS = 4
 # Short labels set around a line that make it part of a menu.
@@ -356,6 +359,36 @@ def _collect_credits(lines: list[str], kinds: list[Kind], credits: _Credits) -> 
     elif credits.publisher is None and rights is not None:
         # The site's own rights line, wherever the page sets it: the name beside its sign.
         credits.publisher = rights
+    if credits.publisher is None:
+        credits.publisher = _masthead_name(lines, kinds)
+
+
+def _masthead_name(lines: list[str], kinds: list[Kind]) -> str | None:
+    """The site's name when the page opens with it and names it again under the article, as a masthead and a
+    footer do ("LE JOURNAL" ... "Le Journal - Quotidien régional"); spelled as the footer spells it when the
+    masthead is in capitals. None when the opening line is not a short name or comes back nowhere below."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None:
+        return None
+    masthead = lines[first]
+    if (
+        len(masthead.split()) > _MAX_SITE_NAME_WORDS
+        or _FINAL_PUNCTUATION.search(masthead)
+        or not masthead[0].isupper()
+        or agencies_in(masthead)
+    ):
+        return None
+    folded = masthead.casefold()
+    below_article = False
+    for index in range(first + 1, len(lines)):
+        line = lines[index]
+        if kinds[index] is Kind.TEXT and len(line.split()) >= _MIN_PARAGRAPH_WORDS:
+            below_article = True
+        elif below_article and line.casefold().startswith(folded) and len(line.casefold()) == len(line):
+            rest = line[len(masthead) :]
+            if not rest or rest[0] in _NAME_ENDS:
+                return line[: len(masthead)] if masthead.isupper() else masthead
+    return None
 
 
 def _site_name(lines: list[str], holder: str) -> str:
