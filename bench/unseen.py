@@ -314,18 +314,26 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def render(shared: Path, out: Path, per_layout: int) -> Path:
-    """Write the pages and gold.jsonl of the held-out crawl under `out`/corpus/unseen; returns its folder.
+def render(shared: Path, out: Path, per_layout: int, *, groups: tuple[dict, ...] = (SEEN, HELD_OUT),
+           suffix: str = ".txt", name: str = "unseen") -> Path:
+    """Write the pages and gold.jsonl of a held-out crawl under `out`/corpus/`name`; returns its folder.
 
-    The five seen layouts get the same articles as before the held-out ones were added, so that their figures
-    stay comparable; the held-out layouts take the articles after the listed headlines."""
-    crawl = out / "corpus" / "unseen"
+    The first group of layouts takes the first articles, the 50 after them are the headlines pages list, and
+    each later group takes the articles after those: the five seen layouts keep the articles they had before
+    the held-out ones were added, so that their figures stay comparable. A layout's extra keys override the
+    gold row's defaults."""
+    crawl = out / "corpus" / name
     crawl.mkdir(parents=True, exist_ok=True)
-    seen, held_out = per_layout * len(SEEN), per_layout * len(HELD_OUT)
-    articles = held_out_articles(shared, seen + 50 + held_out)
-    headlines = [a["title"] for a in articles[seen : seen + 50]]
-    pages = [(article, list(SEEN)[n % len(SEEN)]) for n, article in enumerate(articles[:seen])]
-    pages += [(article, list(HELD_OUT)[n % len(HELD_OUT)]) for n, article in enumerate(articles[seen + 50 :])]
+    first = per_layout * len(groups[0])
+    articles = held_out_articles(shared, first + 50 + sum(per_layout * len(group) for group in groups[1:]))
+    headlines = [a["title"] for a in articles[first : first + 50]]
+    pages = [(article, list(groups[0])[n % len(groups[0])]) for n, article in enumerate(articles[:first])]
+    start = first + 50
+    for group in groups[1:]:
+        count = per_layout * len(group)
+        pages += [(article, list(group)[n % len(group)]) for n, article in enumerate(articles[start : start + count])]
+        start += count
+    layouts = {template: layout for group in groups for template, layout in group.items()}
     rows = []
     for number, (article, template) in enumerate(pages):
         rng = random.Random(article["id"])
@@ -333,13 +341,13 @@ def render(shared: Path, out: Path, per_layout: int) -> Path:
         moment = dt.datetime.combine(day, dt.time(rng.randrange(6, 22), rng.randrange(60)))
         saved = moment + dt.timedelta(hours=rng.randrange(1, 60))
         others = rng.sample(headlines, 5)
-        text, extra = LAYOUTS[template](article, others, moment, rng)
-        name = f"{number:04d}_{hashlib.blake2b(article['id'].encode(), digest_size=8).hexdigest()}.txt"
-        path = crawl / name
+        text, extra = layouts[template](article, others, moment, rng)
+        file = f"{number:04d}_{hashlib.blake2b(article['id'].encode(), digest_size=8).hexdigest()}{suffix}"
+        path = crawl / file
         path.write_bytes(text.encode(extra["encoding"]))
         stamp = saved.replace(tzinfo=dt.UTC).timestamp()
         os.utime(path, (stamp, stamp))
-        rows.append({"file": name, "title": article["title"], "date": article["date"],
+        rows.append({"file": file, "title": article["title"], "date": article["date"],
                      "time": f"{moment:%H:%M}" if template != "z" else None, "agencies": ["AFP"],
                      "template": template, "boilerplate": "full",
                      "mtime": saved.strftime("%Y-%m-%dT%H:%M:%SZ"), "body": "\n\n".join(article["paragraphs"]),
@@ -361,26 +369,30 @@ def main(shared: Path, out: Path | None, per_layout: int, show_failures: int) ->
     """Render held-out articles as pages of invented sites and score page understanding on them."""
     with tempfile.TemporaryDirectory() as temporary:
         root = out or Path(temporary)
-        crawl = extraction.load_crawl(render(shared, root, per_layout), None)
-        furniture = extraction.learn_furniture(crawl.texts)
-        rows = []
-        for label, learned in (("learned furniture", furniture), ("page signals only", None)):
-            articles, scores, _ = extraction.run_crawl(crawl, learned)
-            if show_failures and learned is not None:
-                # Only the seen layouts: looking at a held-out page's failures would make it seen.
-                seen = [i for i, row in enumerate(crawl.gold) if row["template"] in SEEN]
-                extraction.print_failures([articles[i] for i in seen],
-                                          extraction.Crawl(crawl.name, [], [crawl.gold[i] for i in seen]),
-                                          [scores[i] for i in seen], show_failures)
-            by_template: dict[str, list] = {}
-            for score in scores:
-                by_template.setdefault(score.template, []).append(score)
-            groups = [*sorted(by_template.items()),
-                      ("seen", [s for s in scores if s.template in SEEN]),
-                      ("held out", [s for s in scores if s.template in HELD_OUT])]
-            for template, group in groups:
-                rows.append({"reading": label, "layout": template, **extraction.summarise(group)})
-        click.echo(tabulate(rows, headers="keys", floatfmt=".3f"))
+        score(extraction.load_crawl(render(shared, root, per_layout), None), {"seen": SEEN, "held out": HELD_OUT},
+              show_failures)
+
+
+def score(crawl: extraction.Crawl, groups: dict[str, dict], show_failures: int = 0) -> None:
+    """Print the crawl's scores per layout and per group of layouts, with furniture learned from its pages and
+    without; on stderr, the worst pages of the "seen" group only."""
+    furniture = extraction.learn_furniture(crawl.visible())
+    rows = []
+    for label, learned in (("learned furniture", furniture), ("page signals only", None)):
+        articles, scores, _ = extraction.run_crawl(crawl, learned)
+        if show_failures and learned is not None and "seen" in groups:
+            # Only the seen layouts: looking at a held-out page's failures would make it seen.
+            seen = [i for i, row in enumerate(crawl.gold) if row["template"] in groups["seen"]]
+            extraction.print_failures([articles[i] for i in seen],
+                                      extraction.Crawl(crawl.name, [], [crawl.gold[i] for i in seen]),
+                                      [scores[i] for i in seen], show_failures)
+        by_template: dict[str, list] = {}
+        for page_score in scores:
+            by_template.setdefault(page_score.template, []).append(page_score)
+        named = [(group, [s for s in scores if s.template in layouts]) for group, layouts in groups.items()]
+        for template, group in [*sorted(by_template.items()), *named, ("all", scores)]:
+            rows.append({"reading": label, "layout": template, **extraction.summarise(group)})
+    click.echo(tabulate(rows, headers="keys", floatfmt=".3f"))
 
 
 if __name__ == "__main__":

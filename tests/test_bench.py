@@ -156,6 +156,24 @@ def test_unseen_layouts_render_their_gold(tmp_path: Path) -> None:
         assert (crawl / row["file"]).stat().st_mtime == unseen.extraction.mtime_of(row)
 
 
+def test_unseen_web_pages_render_their_gold_as_visible_text(tmp_path: Path) -> None:
+    from bench import unseen, unseen_html
+
+    from seekwire.extract.html import decode_html, page_text, read_markup
+
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    if not (shared / "corpus" / "orangesum-dev.jsonl.gz").exists():
+        pytest.skip("no ../shared corpus")
+    crawl = unseen.render(shared, tmp_path, per_layout=2, groups=(unseen_html.LAYOUTS,), suffix=".html",
+                          name="unseen-html")
+    rows = [json.loads(line) for line in (crawl / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(row["template"] for row in rows) == sorted(list(unseen_html.LAYOUTS) * 2)
+    for row in rows:
+        visible = page_text(read_markup(decode_html((crawl / row["file"]).read_bytes(), unseen.extraction.decode)))
+        assert all(part in visible for part in row["body"].split("\n\n"))
+        assert row["lede"] is None or row["lede"] in visible
+
+
 def test_repeated_corpus_has_fresh_ids_and_varied_number_words() -> None:
     from bench.perf import repeat_docs
 

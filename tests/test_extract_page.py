@@ -159,6 +159,14 @@ def test_closing_tags():
     assert split_closing_tag("a-t-il ajouté. (AFP)") == ("a-t-il ajouté.", ["AFP"])
     assert split_closing_tag("Fin du texte (Xinhua/Yan Yan)") == ("Fin du texte", ["Xinhua"])
     assert split_closing_tag("selon le rapport (page 3)") == ("selon le rapport (page 3)", [])
+    assert split_closing_tag("a-t-il ajouté. (avec AFP)") == ("a-t-il ajouté.", ["AFP"])
+
+
+def test_a_last_paragraph_closed_by_a_tag_stays_text_and_credits_the_agency():
+    page = ("Un titre sur le port de commerce\n\nLe port a annoncé mercredi un plan d'investissement de dix millions "
+            "d'euros, le plus important de son histoire.\n\nLe chantier commencera en mai. (avec AFP)\n")
+    article = parse(page)
+    assert article.body.endswith("\n\nLe chantier commencera en mai.") and article.agencies == ["AFP"]
 
 
 def test_crawl_furniture_removes_repeated_unshaped_lines():
@@ -182,6 +190,15 @@ def test_a_byline_that_carries_the_date_dates_the_page():
             "Une vue du port, le 21 juin. © AFP\n")
     article = parse_page(page, doc_id="p", path="p.txt", mtime=dt.datetime(2020, 6, 12, 9).timestamp())
     assert (article.date, article.time, article.date_source) == (dt.date(2020, 6, 11), "13:03", "text")
+
+
+def test_a_byline_running_into_its_date_and_update_stamp_dates_the_page():
+    page = ("Un titre sur le port de commerce\n\nPar la rédaction avec AFP Publié le 11 juin 2020 à 13h03 Mis à jour "
+            "le 12 juin 2020 à 15h03\n\nLe port a annoncé le 9 juin un plan d'investissement de dix millions "
+            "d'euros.\n\nLe chantier commencera en mai.\n")
+    article = parse_page(page, doc_id="p", path="p.txt", mtime=dt.datetime(2020, 6, 13, 9).timestamp())
+    assert (article.date, article.time) == (dt.date(2020, 6, 11), "13:03")
+    assert article.body.startswith("Le port a annoncé") and article.agencies == ["AFP"]
 
 
 def test_the_dateline_states_the_day_whatever_the_text_names():

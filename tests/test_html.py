@@ -96,6 +96,31 @@ def test_a_title_suffix_names_the_publisher_when_nothing_else_does() -> None:
     assert parse(text).publisher == "La Gazette"
 
 
+def test_a_site_name_before_the_headline_names_the_publisher() -> None:
+    text = (page().replace('<meta property="og:site_name" content="La Gazette">', "")
+            .replace("<title>Le port de Brest accueille un voilier géant - La Gazette</title>",
+                     "<title>La Gazette | Le port de Brest accueille un voilier géant</title>")
+            .replace('<meta property="og:title" content="Le port de Brest accueille un voilier géant - La Gazette">',
+                     "").replace("<footer><p>© La Gazette 2020</p></footer>", "")
+            .replace('<h1 class="logo"><a href="/">La Gazette</a></h1>', ""))
+    assert parse(text).publisher == "La Gazette"
+
+
+def test_json_ld_names_the_site_by_the_article_s_publisher_else_the_website() -> None:
+    def ld(*items: dict) -> str:
+        return (page().replace('<meta property="og:site_name" content="La Gazette">', "")
+                .replace("<title>Le port de Brest accueille un voilier géant - La Gazette</title>", "")
+                .replace('<meta property="og:title" content="Le port de Brest accueille un voilier géant - La '
+                         'Gazette">', "")
+                .replace("</head>", f'<script type="application/ld+json">{json.dumps({"@graph": items})}'
+                                    "</script></head>"))
+    website = {"@type": "WebSite", "name": "Gazette en ligne"}
+    article = {"@type": "NewsArticle", "headline": "Le port de Brest accueille un voilier géant"}
+    assert parse(ld(website, article)).publisher == "Gazette en ligne"
+    publisher = {**article, "publisher": {"@type": "Organization", "name": "Groupe Gazette"}}
+    assert parse(ld(website, publisher)).publisher == "Groupe Gazette"
+
+
 def test_json_ld_article_gives_the_date_when_the_text_has_none() -> None:
     text = (
         '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
@@ -109,6 +134,47 @@ def test_json_ld_article_gives_the_date_when_the_text_has_none() -> None:
     assert article.title == "Une grève paralyse les transports urbains"
     assert (article.date, article.time, article.date_source) == (dt.date(2021, 3, 2), "07:15", "text")
     assert article.publisher == "Le Journal"
+
+
+STANDFIRST = "Un trois-mâts de cent mètres a accosté mardi 5 mai au matin, après dix jours de mer."
+PARAGRAPHS = ["Le navire, parti de Lisbonne le 25 avril, restera une semaine à quai pour des visites publiques "
+              "et des réparations.",
+              "Les organisateurs attendent plusieurs milliers de visiteurs, malgré la pluie annoncée pour le "
+              "week-end du 9 mai."]
+
+
+def blog_page(standfirst: str, published: str = "2020-05-05T09:30:00+02:00") -> str:
+    """A page whose standfirst comes after the byline, which shares its line with the update stamp."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (f'<html><head><meta property="article:published_time" content="{published}"></head><body>'
+            "<h1>Le port de Brest accueille un voilier géant</h1>"
+            '<div class="entry-meta"><span>Par la rédaction avec AFP</span> <span>Publié le 5 mai 2020 à '
+            "09h30</span> <span>Mis à jour le 6 mai 2020 à 18h00</span></div>"
+            f"{standfirst}{paragraphs}</body></html>")
+
+
+@pytest.mark.parametrize("marked", [
+    f'<div class="article__intro">{STANDFIRST}</div>',
+    f'<h2 class="article-lead">{STANDFIRST}</h2>',
+    f"<p><strong>{STANDFIRST}</strong></p>",
+    f'<div class="resume"><i>{STANDFIRST}</i></div>',
+])
+def test_a_standfirst_the_markup_sets_apart_is_the_lede(marked: str) -> None:
+    article = parse(blog_page(marked))
+    assert (article.lede, article.body.split("\n\n")[-2:]) == (STANDFIRST, PARAGRAPHS)
+
+
+def test_a_paragraph_only_partly_in_bold_stays_in_the_body() -> None:
+    article = parse(blog_page(f"<p><strong>Un trois-mâts</strong>{STANDFIRST.removeprefix('Un trois-mâts')}</p>"))
+    assert article.lede is None and article.body.split("\n\n")[-3:] == [STANDFIRST, *PARAGRAPHS]
+
+
+def test_a_published_date_the_text_also_shows_wins_over_a_date_read_elsewhere() -> None:
+    # The text reading misses the byline and takes a date from the running text; the metadata's date, which
+    # the byline shows, is the publication date.
+    assert (parse(blog_page(STANDFIRST)).date, parse(blog_page(STANDFIRST)).time) == (dt.date(2020, 5, 5), "09:30")
+    # Metadata that no visible line confirms does not overrule the text's own date line.
+    assert parse(page().replace("2020-05-05T09:30:00+02:00", "2020-05-03T09:30:00+02:00")).date == dt.date(2020, 5, 5)
 
 
 @pytest.mark.parametrize(

@@ -208,7 +208,16 @@ class _BlockFieldWriter(W3FieldWriter):
 
 
 class ParallelBuilder:
-    """Builds segments in worker processes, each its own; the same interface as SegmentBuilder."""
+    """Builds segments in worker processes, each its own; the same interface as SegmentBuilder.
+
+    Its workers are not a `multiprocessing.Pool`, and share no helper with the entity recogniser's pool
+    (extract/entities.py), because they keep state: each worker holds a SegmentBuilder that turns the
+    batches it is sent into its own segment files. A batch must go to a chosen worker, and each worker must be
+    told when the input ends and answer with its segments; a Pool gives a task to whichever worker is free and
+    has no end per worker. The recogniser's tasks are pure (texts in, entities out), which is what a Pool is
+    for. What the two have in common — spawned processes that ignore Ctrl-C, which the parent handles — is
+    two lines in each.
+    """
 
     def __init__(self, directory: str | os.PathLike, schema: Schema, processes: int = 2,
                  indexname: str = "MAIN", budget: int = POSTING_BUDGET):

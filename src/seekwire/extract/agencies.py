@@ -110,7 +110,12 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w]*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Words an acronym skips ("Agence France-Presse" is AFP, "Association de la presse" is AP).
 _FUNCTION_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "pour", "sur", "à", "au", "aux"}  # fmt: skip
-_CLOSING_TAG = re.compile(rf"\s*\(\s*(?P<credit>{_ALIAS}(?:\s*/[^()]{{0,60}})?)\s*\)\s*\.?\s*$")
+# The word a site may set before the agency in a closing tag: "(avec AFP)".
+_TAG_WORD = r"(?i:avec|d'après|d’après|source\s*:)\s+"
+# A closing tag: "(AFP)", "(Xinhua/Nom)", "(avec AFP)".
+_CLOSING_TAG = re.compile(
+    rf"\s*\(\s*(?:{_TAG_WORD})?(?P<credit>{_ALIAS}(?:\s*/[^()]{{0,60}})?)\s*\)\s*\.?\s*$"
+)
 _DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]{1,40}?)(?:\s*,\s*(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?)?"
     rf"\s*(?:\(\s*(?P<credit>{_ALIAS}(?:\s*/[^()]{{0,40}})?)\s*\))?\s*(?:-{{1,2}}|—|–)\s+(?=\S)",
@@ -153,14 +158,15 @@ def is_credit_line(line: str) -> bool:
     """True for a line that credits agencies: a short line of credits only (agencies, photographers, the site),
     or a photo caption closed by its credit ("… © Jean Dupont/AFP", "… | AFP", "… (Jean Dupont/AFP)").
 
-    A paragraph closed by a bare agency tag in brackets ("… a-t-il dit. (AFP)") is article text, not a credit.
+    A paragraph closed by a bare agency tag in brackets ("… a-t-il dit. (AFP)", "… (avec AFP)") is article
+    text, not a credit.
     """
     if len(line) <= 90 and _names_only(line) is not None:
         return True
     match = _CAPTION_CREDIT.search(line)
     if match is None or len(line.split()) > _MAX_CAPTION_WORDS:
         return False
-    residue = _names_only(match.group("mark") or match.group("paren"))
+    residue = _names_only(match.group("mark") or re.sub(rf"^\s*{_TAG_WORD}", "", match.group("paren")))
     return residue is not None and (match.group("mark") is not None or bool(residue))
 
 

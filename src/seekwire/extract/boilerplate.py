@@ -112,6 +112,8 @@ _WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
 
 # Words a date line may hold around its dates ("Publié le ... à ..., mis à jour le ... à ...").
 _MAX_STAMP_WORDS = 10
+# The stamp words and separators that end a byline and start its date: " | Publié le", ", mis en ligne le".
+_STAMP_TAIL = re.compile(rf"(?:[\s,|·–—-]+(?i:{'|'.join(sorted(_STAMP_WORDS, key=len, reverse=True))})\b)*[\s,|·–—-]*$")
 # A line longer than this is prose, whatever words it holds.
 _MAX_FURNITURE_WORDS = 40
 # After a "related articles" heading, lines up to this many words are headlines of other articles.
@@ -181,6 +183,8 @@ def _classify(line: str, furniture: Container[str]) -> Kind:
         return Kind.LINK
     if _PHOTO_CREDIT.match(line) or is_credit_line(line) or line.startswith("©") or _has_trailing_credit(line):
         return Kind.CREDIT
+    if _is_dated_byline(line):
+        return Kind.CREDIT
     if _BYLINE.match(line) and len(line.split()) <= _MAX_BYLINE_WORDS and not line.endswith(".") or (
         _SIGNATURE.match(line)
     ):
@@ -188,6 +192,21 @@ def _classify(line: str, furniture: Container[str]) -> Kind:
     if line in furniture:
         return Kind.FURNITURE
     return Kind.TEXT
+
+
+def _is_dated_byline(line: str) -> bool:
+    """A byline followed by its date stamp on one line, as a page's inline elements run together: "Par la
+    rédaction avec AFP Publié le 5 mai 2020 à 09h30 Mis à jour le 6 mai 2020 à 18h00"."""
+    if not _BYLINE.match(line):
+        return False
+    mentions = find_mentions(line)
+    if not mentions:
+        return False
+    head = line[: mentions[0].start]
+    stamp = _STAMP_TAIL.search(head)
+    assert stamp is not None  # the pattern matches the empty tail
+    return (len(head[: stamp.start()].split()) <= _MAX_BYLINE_WORDS
+            and is_date_line(line[stamp.start():].strip(" ,|·-–—")))
 
 
 def _has_trailing_credit(line: str) -> bool:

@@ -307,7 +307,9 @@ class EntityRecognizer:
     Large batches run in worker processes, each with its own copy of the model: they receive texts and send
     back only the canonical entities (a few names), never spaCy documents, so the parent stays free to read,
     extract and write the index while the workers run the model. At most `2 * processes` batches are in
-    flight, so memory does not grow with the corpus.
+    flight, so memory does not grow with the corpus. A batch is a pure task that any free worker may take,
+    hence a `multiprocessing.Pool`; the segment builders (engine/segments.py) keep state in each worker and
+    cannot share it (`ParallelBuilder` says why).
     """
 
     def __init__(self, model: str | None = None, processes: int = 2, batch_size: int = 32) -> None:

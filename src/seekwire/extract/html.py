@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from seekwire.article import Article
 from seekwire.extract.agencies import agencies_in
+from seekwire.extract.dates import find_mentions, publication_part, resolve
 from seekwire.extract.furniture import Furniture
 from seekwire.extract.page import parse_page
 
@@ -47,16 +48,25 @@ _BLOCKS = frozenset({
 # buttons, related-story boxes, tag lists, cookie banners): a generic convention, the one main-text extractors rely on.
 _AROUND = re.compile(r"(?:^|[\s_-])(comments?|commentaires?|reactions?|share|sharing|social|related|tags?|keywords|"
                      r"cookies?|newsletter|sidebar|outbrain|taboola)(?:$|[\s_-])", re.IGNORECASE)
+# Class or id words that web templates give to a standfirst, the paragraph between headline and article:
+# the French press's "chapô" and its English and French synonyms, a convention as generic as the one above.
+_LEAD = re.compile(r"(?:^|[\s_-])(chap[oô]s?|chapeau|intro|introduction|lead|lede|standfirst|summary|r[ée]sum[ée]|"
+                   r"excerpt|deck|accroche|sapo|sous-titre|subtitle|subheadline|descriptif)(?:$|[\s_-])", re.IGNORECASE)
+# Inline elements that set a whole paragraph apart, as a standfirst often is.
+_EMPHASIS = frozenset({"b", "strong", "i", "em"})
 # Captions and photo credits: not article text, but a photo credit names an agency the page credits.
 _CAPTION = re.compile(r"caption|legend|credit|l[ée]gende", re.IGNORECASE)
 # Visible text kept of one page, in characters: twice what an article keeps, so that the furniture after the
 # article can still be recognised, and no more, as reading a page costs time in proportion to its text.
 _MAX_VISIBLE = 2 * 1024 * 1024
+# Paragraphs set apart as a standfirst could be that are kept per page: the standfirst comes early.
+_MAX_LEADS = 8
 # A block whose whole text is one link of this many words is a link to another story, not article text.
 _MIN_LINK_WORDS = 4
 _SPACE = re.compile(r"[ \t\r\n\f]+")  # a no-break space is text, as in a text page
 # Separators a site sets between the headline and its own name in `<title>` and `og:title`.
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—·]\s+(?=[^-|–—·]+$)")
+_SEPARATOR = re.compile(r"\s+[-|–—·]\s+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 # Browsers read these labels as Windows-1252.
 _WESTERN = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii", "windows-1252",
@@ -74,6 +84,7 @@ class Markup:
     headlines: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
     description: str | None = None
     published: str | None = None
     site_name: str | None = None
@@ -130,7 +141,9 @@ def read_markup(text: str) -> Markup:
 
 
 def _visible_lines(root, markup: Markup) -> list[str]:
-    """The page's visible text, one paragraph per block element; `<h1>` texts collected on the way."""
+    """The page's visible text, one paragraph per block element; collected on the way: `<h1>` texts, and the
+    paragraphs the markup sets apart as a standfirst could be (a block classed as one, or a paragraph that is
+    bold or italic throughout)."""
     from lxml import etree
 
     paragraphs: list[str] = []
@@ -142,6 +155,10 @@ def _visible_lines(root, markup: Markup) -> list[str]:
     in_link = 0
     caption: list[str] | None = None
     caption_depth = 0
+    lead: list[str] | None = None
+    lead_element = None
+    emphasis = 0
+    emphasized: list[str] = []
 
     def flush() -> None:
         nonlocal size
@@ -150,8 +167,11 @@ def _visible_lines(root, markup: Markup) -> list[str]:
         if line and not (link == line and len(line.split()) >= _MIN_LINK_WORDS) and size < _MAX_VISIBLE:
             paragraphs.append(line)
             size += len(line) + 2
+            if _SPACE.sub(" ", "".join(emphasized)).strip() == line and len(markup.leads) < _MAX_LEADS:
+                markup.leads.append(line)
         current.clear()
         linked.clear()
+        emphasized.clear()
 
     def add(text: str) -> None:
         if caption is not None:
@@ -160,8 +180,12 @@ def _visible_lines(root, markup: Markup) -> list[str]:
         current.append(text)
         if in_link:
             linked.append(text)
+        if emphasis:
+            emphasized.append(text)
         if heading is not None:
             heading.append(text)
+        if lead is not None:
+            lead.append(text)
 
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -183,6 +207,10 @@ def _visible_lines(root, markup: Markup) -> list[str]:
                     heading = []
                 if tag == "a":
                     in_link += 1
+                if tag in _EMPHASIS:
+                    emphasis += 1
+                if lead is None and len(markup.leads) < _MAX_LEADS and _is_lead(tag, element):
+                    lead, lead_element = [], element
                 if element.text:
                     add(element.text)
         else:
@@ -200,6 +228,13 @@ def _visible_lines(root, markup: Markup) -> list[str]:
                     flush()
                 if tag == "a":
                     in_link -= 1
+                if tag in _EMPHASIS:
+                    emphasis -= 1
+                if element is lead_element and lead is not None:
+                    found = _SPACE.sub(" ", "".join(lead)).strip()
+                    if found:
+                        markup.leads.append(found)
+                    lead, lead_element = None, None
                 if tag == "h1" and heading is not None:
                     found = _SPACE.sub(" ", "".join(heading)).strip()
                     if found:
@@ -216,6 +251,13 @@ def _is_caption(tag: str, element) -> bool:
         return True
     marks = f"{element.get('class') or ''} {element.get('id') or ''}"
     return _CAPTION.search(marks) is not None
+
+
+def _is_lead(tag: str, element) -> bool:
+    if tag not in _BLOCKS:
+        return False
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return bool(marks.strip()) and _LEAD.search(marks) is not None
 
 
 def _is_hidden(tag: str, element) -> bool:
@@ -259,27 +301,35 @@ def _metadata(root, markup: Markup) -> None:
 
 
 def _json_ld(text: str, markup: Markup) -> None:
-    """Headline, publication date and publisher of a JSON-LD article; anything else is ignored."""
+    """Headline, publication date and publisher of a JSON-LD article, the site's name from its `WebSite`
+    when the article names no publisher; anything else is ignored. `og:site_name` comes first."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
         return
     items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+    article = publisher = website = None
     for item in items:
         if not isinstance(item, dict):
             continue
         kind = item.get("@type")
         kinds = set(kind) if isinstance(kind, list) else {kind}
-        if not kinds & _ARTICLE_TYPES:
-            continue
-        if isinstance(item.get("headline"), str):
-            markup.titles.insert(0, _SPACE.sub(" ", item["headline"]).strip())
-        if isinstance(item.get("datePublished"), str):
-            markup.published = item["datePublished"]
-        publisher = item.get("publisher")
-        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and not markup.site_name:
-            markup.site_name = publisher["name"].strip() or None
-        return
+        if "WebSite" in kinds:
+            website = website or _name(item)
+        elif kinds & _ARTICLE_TYPES and article is None:
+            article = item
+            publisher = _name(item.get("publisher"))
+    if article is not None:
+        if isinstance(article.get("headline"), str):
+            markup.titles.insert(0, _SPACE.sub(" ", article["headline"]).strip())
+        if isinstance(article.get("datePublished"), str):
+            markup.published = article["datePublished"]
+    markup.site_name = markup.site_name or publisher or website
+
+
+def _name(item) -> str | None:
+    name = item.get("name") if isinstance(item, dict) else None
+    return name.strip() or None if isinstance(name, str) else None
 
 
 def page_text(markup: Markup) -> str:
@@ -315,6 +365,17 @@ def _split_title(title: str) -> tuple[str, str | None]:
     return title, None
 
 
+def _site_beside(title: str, headline: str | None) -> str | None:
+    """The site's name in a title that is the headline shown with it: "Headline - Site" or "Site | Headline"."""
+    head, suffix = _split_title(title)
+    if headline and suffix and head == headline:
+        return suffix
+    parts = _SEPARATOR.split(title, maxsplit=1)
+    if headline and len(parts) == 2 and parts[1] == headline and len(parts[0].split()) <= 8:
+        return parts[0].strip()
+    return None
+
+
 def published_of(markup: Markup) -> tuple[dt.date, str | None] | None:
     """The publication date and time the metadata gives, in the page's own time zone."""
     if not markup.published:
@@ -343,7 +404,8 @@ def parse_html(text: str, *, doc_id: str, path: str, mtime: float | None = None,
             article.body = fallback.body
             article.title = article.title or fallback.title
     published = published_of(markup)
-    if published is not None and (article.date is None or article.date_source != "text"):
+    if published is not None and (article.date is None or article.date_source != "text"
+                                  or (article.date != published[0] and _shown(published[0], markup, mtime))):
         article.date, article.time = published
         article.date_source = "text"  # given by the page, as a record gives it: not inferred
     elif published is not None and article.date == published[0] and article.time is None:
@@ -354,25 +416,36 @@ def parse_html(text: str, *, doc_id: str, path: str, mtime: float | None = None,
             article.agencies.append(credited)
     site = markup.site_name
     if not site:
-        # "Headline - Site": the suffix names the site when the rest is the headline shown.
-        suffixes = [suffix for head, suffix in (_split_title(t) for t in markup.titles)
-                    if suffix and head == article.title]
-        site = suffixes[0] if suffixes else None
+        site = next(filter(None, (_site_beside(title, article.title) for title in markup.titles)), None)
     article.publisher = site or article.publisher
     article.url = markup.url
     return article
 
 
+def _shown(date: dt.date, markup: Markup, mtime: float | None) -> bool:
+    """Whether the visible text states `date` as a publication date could be stated (not after an update
+    stamp): the metadata and the text then agree, and the date the text reading chose elsewhere loses."""
+    return any(
+        (resolved := resolve(mention, mtime)) is not None and resolved.date == date
+        for line in markup.lines
+        for mention in find_mentions(publication_part(line))
+    )
+
+
 def _standfirst(article: Article, markup: Markup) -> None:
-    """A first paragraph that the page's description repeats is its standfirst, when text follows it."""
-    if article.lede is not None or not markup.description:
+    """A first paragraph that the markup sets apart (classed as a standfirst, or bold or italic throughout) or
+    that the page's description repeats is its standfirst, when text follows it."""
+    if article.lede is not None:
         return
     paragraphs = article.body.split("\n\n")
-    described = markup.description.rstrip("…. ")
-    if len(paragraphs) > 1 and len(described.split()) >= 4 and paragraphs[0].startswith(described):
-        if len(described) >= 0.9 * len(paragraphs[0].rstrip(". ")):
-            article.lede = paragraphs[0]
-            article.body = "\n\n".join(paragraphs[1:])
+    if len(paragraphs) < 2 or len(paragraphs[0].split()) < 4:
+        return
+    described = (markup.description or "").rstrip("…. ")
+    repeated = (len(described.split()) >= 4 and paragraphs[0].startswith(described)
+                and len(described) >= 0.9 * len(paragraphs[0].rstrip(". ")))
+    if repeated or paragraphs[0] in markup.leads:
+        article.lede = paragraphs[0]
+        article.body = "\n\n".join(paragraphs[1:])
 
 
 def _main_text(text: str) -> str:
