@@ -57,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import extraction
 import unseen
-from unseen import CITIES, MONTHS, SECTIONS, WEEKDAYS
+from unseen import CITIES, MONTHS, SECTIONS, WEEKDAYS, page
 
 
 def _e(text: str) -> str:
@@ -114,8 +114,7 @@ def daily(article: dict, others: list[str], moment: dt.datetime, rng: random.Ran
 <a href="/cgu">CGU</a> — <a href="/contact">Contact</a> — <a href="/pub">Publicité</a></p></footer>
 </body></html>
 """
-    return text, {"publisher": site, "date_source": "text", "lede": article["lede"], "encoding": "utf-8",
-                  "crlf": False}
+    return page([text.removesuffix("\n")], site, article["lede"])
 
 
 def weekly(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
@@ -149,8 +148,7 @@ Votre message : <textarea name="msg"></textarea><input type="submit" value="Envo
 contacter - Publicit&eacute;</font></td></tr></table>
 </body></html>
 """
-    return text, {"publisher": site, "date_source": "text", "lede": article["lede"], "encoding": "cp1252",
-                  "crlf": False}
+    return page([text.removesuffix("\n")], site, article["lede"], encoding="cp1252")
 
 
 def portal(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
@@ -191,8 +189,7 @@ def portal(article: dict, others: list[str], moment: dt.datetime, rng: random.Ra
 <div class="bottom">{site} © {moment.year} · Plan du site · Données personnelles · Nous rejoindre</div>
 </div></div></body></html>
 """
-    return text, {"publisher": site, "date_source": "text", "lede": article["lede"], "encoding": "utf-8",
-                  "crlf": False}
+    return page([text.removesuffix("\n")], site, article["lede"])
 
 
 def television(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
@@ -238,8 +235,7 @@ def television(article: dict, others: list[str], moment: dt.datetime, rng: rando
 <div class="footer">{site} · Qui sommes-nous ? · Charte des données · Aide · © {site} {moment.year}</div>
 </body></html>
 """
-    return text, {"publisher": site, "date_source": "text", "lede": article["lede"], "encoding": "utf-8",
-                  "crlf": False}
+    return page([text.removesuffix("\n")], site, article["lede"])
 
 
 def amp(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
@@ -270,7 +266,7 @@ def amp(article: dict, others: list[str], moment: dt.datetime, rng: random.Rando
 <footer>{site} - Tous droits réservés {moment.year} - Version classique du site</footer>
 </body></html>
 """
-    return text, {"publisher": site, "date_source": "text", "lede": None, "encoding": "utf-8", "crlf": False}
+    return page([text.removesuffix("\n")], site, None)
 
 
 def review(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:
@@ -299,7 +295,7 @@ def review(article: dict, others: list[str], moment: dt.datetime, rng: random.Ra
 <div id="colophon">Fièrement propulsé par un moteur de blog · {site} {moment.year}</div>
 </body></html>
 """
-    return text, {"publisher": site, "date_source": "text", "lede": None, "encoding": "utf-8", "crlf": False}
+    return page([text.removesuffix("\n")], site, None)
 
 
 LAYOUTS = {"h": daily, "j": weekly, "k": portal, "m": television, "n": amp, "o": review}

@@ -103,7 +103,8 @@ def test_show_prints_every_field(indexed) -> None:
 def test_show_unknown_id_is_an_error(indexed) -> None:
     result = indexed("show", "nope")
     assert result.exit_code == 2
-    assert result.stderr == "seekwire: no document with id 'nope' — `seekwire query` shows the ids\n"
+    assert result.stderr == ("seekwire: no document with id 'nope' — `seekwire query` shows the ids, and "
+                             "`seekwire show N` shows its hit N\n")
 
 
 def test_export_prints_every_document(indexed) -> None:
@@ -220,3 +221,74 @@ def test_batch_results_carry_their_input_line(indexed) -> None:
     assert [(p["line"], p.get("total")) for p in printed] == [(1, 2), (4, 1), (5, None), (7, 2)]
     assert "error" in printed[2]
     assert result.stderr == "seekwire: batch: 3 queries, 1 failed, 3 blank or comment lines skipped\n"
+
+
+def test_query_csv_has_one_row_per_hit_with_every_column(indexed) -> None:
+    import csv
+
+    result = indexed("query", "Kazakhstan", "--format", "csv")
+    rows = list(csv.DictReader(result.stdout.splitlines(keepends=True)))
+    assert result.exit_code == 0 and result.stderr == ""
+    assert list(rows[0]) == ["rank", "id", "date", "agencies", "publisher", "title", "snippet", "url", "path",
+                             "persons", "places", "organizations"]
+    assert [row["rank"] for row in rows] == ["1", "2"] and {row["id"] for row in rows} == SEED_IDS
+    second = next(row for row in rows if row["id"] == "001_bb09c2c84650f315")
+    assert second["agencies"] == "Xinhua; VNA" and second["publisher"] == "Le Courrier du Vietnam"
+    assert "Kazakhstan" in second["snippet"] and second["path"].endswith("001_bb09c2c84650f315.txt")
+
+
+def test_csv_guards_cells_a_spreadsheet_would_run(run, tmp_path: Path) -> None:
+    import csv
+
+    records = [{"id": "f", "title": "=HYPERLINK(\"http://x\") coopération", "body": "+33 coopération\n\nsuite",
+                "agencies": ["@AFP"], "url": "-1"}]
+    (tmp_path / "records.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    assert run("index", str(tmp_path / "records.jsonl"), "--no-entities").exit_code == 0
+    hit = next(csv.DictReader(run("query", "coopération", "--format", "csv").stdout.splitlines(keepends=True)))
+    assert hit["title"] == "'=HYPERLINK(\"http://x\") coopération"
+    assert hit["agencies"] == "'@AFP" and hit["url"] == "'-1" and hit["snippet"].startswith("'+33")
+    exported = next(csv.DictReader(run("export", "--format", "csv").stdout.splitlines(keepends=True)))
+    assert exported["body"] == "'+33 coopération\n\nsuite" and exported["title"].startswith("'=")
+
+
+def test_facets_and_export_as_csv(indexed) -> None:
+    import csv
+
+    facets = indexed("facets", "agencies", "--format", "csv")
+    assert facets.exit_code == 0 and facets.stdout == "value,count\nXinhua,2\nVNA,1\n"
+    exported = list(csv.DictReader(indexed("export", "--format", "csv").stdout.splitlines(keepends=True)))
+    records = {r["id"]: r for r in map(json.loads, indexed("export").stdout.splitlines())}
+    assert {row["id"] for row in exported} == set(records) == SEED_IDS
+    for row in exported:
+        assert row["body"] == records[row["id"]]["body"] and row["title"] == records[row["id"]]["title"]
+        assert row["date"] == records[row["id"]]["date"]
+    assert indexed("stats", "--format", "csv").exit_code == 2  # a summary is not a list: no CSV
+
+
+def test_timeline_period_follows_the_span(indexed, seeds: Path) -> None:
+    code, weekly = indexed.json("query", "Kazakhstan", "--timeline")
+    assert code == 0 and (weekly["period"], weekly["total"], weekly["undated"]) == ("weeks", 2, 0)
+    assert weekly["counts"][0] == {"value": "2022-W48", "count": 1}
+    assert weekly["counts"][-1] == {"value": "2023-W48", "count": 1}
+    assert len(weekly["counts"]) == 53 and sum(c["count"] for c in weekly["counts"]) == 2
+    daily = indexed.json("query", "--timeline", "--since", "2023")[1]
+    assert (daily["period"], daily["counts"]) == ("days", [{"value": "2023-11-28", "count": 1}])
+    record = {"id": "old", "title": "Kazakhstan", "body": "Kazakhstan", "date": "2020-02-03"}
+    (seeds / "old.jsonl").write_text(json.dumps(record) + "\n")
+    indexed("index", str(seeds), "--no-entities")
+    monthly = indexed.json("query", "Kazakhstan", "--timeline")[1]
+    assert monthly["period"] == "months" and monthly["counts"][0] == {"value": "2020-02", "count": 1}
+    assert len(monthly["counts"]) == 46
+    assert indexed("query", "zzzz", "--timeline", "--json").exit_code == 1
+
+
+def test_timeline_as_a_chart_csv_and_lines(indexed, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    chart = indexed("query", "Kazakhstan", "--timeline", "--format", "table")
+    lines = chart.stdout.splitlines()
+    assert chart.exit_code == 0 and lines[0].split() == ["weeks", "docs"]
+    assert max(map(len, lines)) == 60 and lines[2].endswith("█") and lines[3].rstrip().endswith(" 0")
+    assert chart.stderr == "2 documents by week\n"
+    assert indexed("query", "--timeline", "--since", "2023", "--format", "csv").stdout == "value,count\n2023-11-28,1\n"
+    jsonl = indexed("query", "Kazakhstan", "--timeline", "--format", "jsonl").stdout.splitlines()
+    assert len(jsonl) == 53 and json.loads(jsonl[0]) == {"value": "2022-W48", "count": 1}

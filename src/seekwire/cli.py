@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import shutil
 import signal
 import sys
 import traceback
@@ -27,6 +28,8 @@ from seekwire.errors import SeekwireError
 from seekwire.text import printable
 
 FORMATS = ("table", "json", "jsonl")
+# Commands that list hits or counts also write CSV, for a spreadsheet.
+CSV_FORMATS = (*FORMATS, "csv")
 
 
 class Failure(click.ClickException):
@@ -117,15 +120,23 @@ def index_option(command: Callable) -> Callable:
     )(command)
 
 
-def format_options(command: Callable | None = None, *,
-                   default: str = "table on a terminal, json otherwise") -> Callable:
-    """`--format table|json|jsonl` and `--json`; without either, by default a table on a terminal and JSON in
-    a pipe (`default` says otherwise for a command that does otherwise)."""
+def format_options(command: Callable | None = None, *, default: str = "table on a terminal, json otherwise",
+                   formats: tuple[str, ...] = FORMATS) -> Callable:
+    """`--format table|json|jsonl` (or `formats`) and `--json`; without either, by default a table on a terminal
+    and JSON in a pipe (`default` says otherwise for a command that does otherwise)."""
     if command is None:
-        return functools.partial(format_options, default=default)
+        return functools.partial(format_options, default=default, formats=formats)
     command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
     return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), help=f"Output format [default: {default}].",
+        "--format", "fmt", type=click.Choice(formats), help=f"Output format [default: {default}].",
+    )(command)
+
+
+def color_option(command: Callable) -> Callable:
+    return click.option(
+        "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+        help="Bold matched words in tables: auto is on a terminal, unless NO_COLOR is set "
+             "(`--format table --color always | less -R`).",
     )(command)
 
 
@@ -139,13 +150,34 @@ def resolve_format(fmt: str | None, as_json: bool) -> str:
     return "table" if sys.stdout.isatty() else "json"
 
 
-def use_color(fmt: str) -> bool:
-    return fmt == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def use_color(fmt: str, color: str = "auto") -> bool:
+    """Whether a table gets bold: asked for, or on a terminal when NO_COLOR is unset; JSON and CSV never."""
+    if fmt != "table" or color == "never":
+        return False
+    return color == "always" or (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
 
 
-def emit(text: str) -> None:
+def terminal_width() -> int:
+    """The width tables fit: COLUMNS when set, else the terminal's, else the renderer's default."""
+    from seekwire.output import DEFAULT_WIDTH
+
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+
+
+def resolved(searcher, ref: str) -> str:
+    """The id a hit reference names (refs.py), saying on stderr how it was read when it was not the id."""
+    from seekwire.refs import resolve
+
+    doc_id, how = resolve(searcher, ref)
+    if how:
+        click.echo(f"seekwire: {printable(how)}", err=True)
+    return doc_id
+
+
+def emit(text: str, color: bool = False) -> None:
+    """Print data; with `color`, keep the bold that click would strip in a pipe (`--color always | less -R`)."""
     if text:
-        click.echo(text)
+        click.echo(text, color=color or None)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -197,7 +229,7 @@ def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool,
 
         with _progress() as progress:
             report = index_paths(paths, index_dir, rebuild=rebuild, entities=entities, wait=wait,
-                                 progress=progress)
+                                 progress=progress, stage=progress.stage if progress else None)
     for skip in report.skipped:
         click.echo(f"seekwire: skipped {printable(skip.path)}: {printable(skip.reason)}", err=True)
     if fmt == "table":
@@ -208,16 +240,29 @@ def index(paths: tuple[str, ...], index_dir: str, rebuild: bool, entities: bool,
 
 
 class _progress:
-    """A progress bar on stderr, only when stderr is a terminal."""
+    """A progress bar on stderr, only when stderr is a terminal; its label says what the run is doing when it
+    is not reading files (the language model loads for seconds while the bar stands still)."""
 
     def __enter__(self):
         self._bar = None
+        self._label = "indexing"
         return self if sys.stderr.isatty() else None
 
     def __call__(self, done: int, total: int) -> None:
         if self._bar is None:
-            self._bar = click.progressbar(length=total, label="indexing", file=sys.stderr).__enter__()
+            self._bar = click.progressbar(length=total, label=self._label, file=sys.stderr).__enter__()
         self._bar.update(done - self._bar.pos)
+
+    def stage(self, text: str) -> None:
+        label = text or "indexing"
+        if label == self._label:
+            return
+        self._label = label
+        if self._bar is None:
+            click.echo(f"seekwire: {label}", err=True)
+        else:
+            self._bar.label = label
+            self._bar.render_progress()
 
     def __exit__(self, *exc_info: object) -> None:
         if self._bar is not None:
@@ -291,13 +336,16 @@ def make_filters(options: dict):
 @click.option("--facets", "show_facets", is_flag=True, help="Show facet counts under the hits (table output).")
 @click.option("--facet-limit", type=click.IntRange(min=1), default=10, show_default=True,
               help="Values shown per facet.")
+@click.option("--timeline", is_flag=True, help="Instead of hits, the matching documents per day, week or month "
+              "(chosen from their span), as a bar chart on a terminal.")
 @click.option("--batch", type=click.File("rb"), metavar="FILE",
               help="Run every query of FILE ('-' for stdin): one query per line, or a JSON object with "
                    "'query' and options; prints one JSON result per line.")
-@format_options
+@format_options(formats=CSV_FORMATS)
+@color_option
 @translate_errors
 def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_facets: bool, facet_limit: int,
-          batch, fmt: str | None, as_json: bool, **options) -> None:
+          timeline: bool, batch, fmt: str | None, as_json: bool, color: str, **options) -> None:
     """Search the index for TEXT, best matches first.
 
     TEXT may use the query syntax (see README): "exact phrases", AND / OR / NOT, -word, +word, (groups),
@@ -305,6 +353,7 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
     Without TEXT, the filters alone select documents, newest first.
     """
     from seekwire.output import render_results
+    from seekwire.refs import remember
     from seekwire.search import Searcher
 
     filters = make_filters(options)
@@ -320,10 +369,14 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
                    "or comment lines skipped", err=True)
         sys.exit(0 if summary.found else 1)
     fmt = resolve_format(fmt, as_json)
+    if timeline:
+        show_timeline(index_dir, text, filters, fmt)
     with Searcher(index_dir) as searcher:
         results = searcher.search(text, filters=filters, sort=sort, limit=limit, offset=offset,
                                   facet_limit=facet_limit)
-    emit(render_results(results, fmt, use_color(fmt), show_facets))
+    remember(index_dir, results)
+    bold = use_color(fmt, color)
+    emit(render_results(results, fmt, bold, show_facets, terminal_width()), bold)
     if fmt == "table":
         for note in results.notes:
             click.echo(f"seekwire: {printable(note)}", err=True)
@@ -334,21 +387,43 @@ def query(text: str, index_dir: str, sort: str, limit: int, offset: int, show_fa
     sys.exit(0 if results.total else 1)
 
 
+def show_timeline(index_dir: str, text: str, filters, fmt: str) -> None:
+    """`query --timeline`: the chart, and its totals on stderr at a terminal; exits."""
+    from seekwire.output import render_timeline
+    from seekwire.search import Searcher
+    from seekwire.timeline import timeline
+
+    with Searcher(index_dir) as searcher:
+        found = timeline(searcher, text, filters)
+    emit(render_timeline(found, fmt, terminal_width()))
+    if fmt == "table":
+        undated = f", {found.undated} undated" if found.undated else ""
+        click.echo(f"{found.total} documents by {found.period[:-1]}{undated}", err=True)
+    sys.exit(0 if found.total else 1)
+
+
 @cli.command()
-@click.argument("doc_id")
+@click.argument("ref", metavar="HIT")
 @index_option
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show.")
-@format_options
+@format_options(formats=CSV_FORMATS)
+@color_option
 @translate_errors
-def similar(doc_id: str, index_dir: str, limit: int, fmt: str | None, as_json: bool) -> None:
-    """Documents most like DOC_ID (shared salient words and entities)."""
+def similar(ref: str, index_dir: str, limit: int, fmt: str | None, as_json: bool, color: str) -> None:
+    """Documents most like HIT (shared salient words and entities).
+
+    HIT is a hit's number in the last list of hits shown, an id, the start of one, or a file's name.
+    """
     from seekwire.output import render_results
+    from seekwire.refs import remember
     from seekwire.search import Searcher
 
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
-        results = searcher.similar(doc_id, limit=limit)
-    emit(render_results(results, fmt, use_color(fmt), False))
+        results = searcher.similar(resolved(searcher, ref), limit=limit)
+    remember(index_dir, results)
+    bold = use_color(fmt, color)
+    emit(render_results(results, fmt, bold, False, terminal_width()), bold)
     sys.exit(0 if results.total else 1)
 
 
@@ -391,7 +466,7 @@ FACET_CHOICES = {
 @filter_options
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="Values shown, most frequent (dates: newest) "
               "first [default: all].")
-@format_options
+@format_options(formats=CSV_FORMATS)
 @translate_errors
 def facets(field: str, text: str, index_dir: str, limit: int | None, fmt: str | None, as_json: bool,
            **options) -> None:
@@ -412,32 +487,115 @@ def facets(field: str, text: str, index_dir: str, limit: int | None, fmt: str | 
 
 
 @cli.command()
-@click.argument("doc_id")
+@click.argument("ref", metavar="HIT")
 @index_option
 @format_options
+@color_option
 @translate_errors
-def show(doc_id: str, index_dir: str, fmt: str | None, as_json: bool) -> None:
-    """Print one stored document, every extracted field."""
+def show(ref: str, index_dir: str, fmt: str | None, as_json: bool, color: str) -> None:
+    """Print one stored document, every extracted field.
+
+    HIT is a hit's number in the last list of hits shown (`seekwire show 3`), an id, the start of one, or a
+    file's name.
+    """
     from seekwire.output import render_article
     from seekwire.search import Searcher
 
     fmt = resolve_format(fmt, as_json)
     with Searcher(index_dir) as searcher:
-        article = searcher.get(doc_id)
-    emit(render_article(article, fmt))
+        article = searcher.get(resolved(searcher, ref))
+    bold = use_color(fmt, color)
+    emit(render_article(article, fmt, terminal_width(), bold), bold)
 
 
 @cli.command()
 @index_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="JSON Lines, or CSV with a header row (lists joined with '; ').")
 @translate_errors
-def export(index_dir: str) -> None:
-    """Print every indexed document as JSON Lines."""
-    from seekwire.output import article_record, to_json
+def export(index_dir: str, fmt: str) -> None:
+    """Print every indexed document as JSON Lines (or CSV)."""
+    from seekwire.output import ARTICLE_COLUMNS, article_record, article_row, to_csv, to_json
     from seekwire.search import Searcher
 
     with Searcher(index_dir) as searcher:
+        if fmt == "csv":
+            click.echo(to_csv(ARTICLE_COLUMNS, []))
         for article in searcher.articles():
-            click.echo(to_json(article_record(article)))
+            click.echo(to_csv((), [article_row(article)]) if fmt == "csv" else to_json(article_record(article)))
+
+
+@cli.group()
+def watch() -> None:
+    """Saved searches that report only what is new: add, list, rm, run.
+
+    A watch lives in the index directory and survives re-indexing. When it is added, what the index holds
+    counts as seen; `seekwire watch run` then prints only the hits that arrived since it last ran.
+    """
+
+
+@watch.command("add")
+@click.argument("name")
+@click.argument("text", required=False, default="")
+@index_option
+@filter_options
+@translate_errors
+def watch_add(name: str, text: str, index_dir: str, **options) -> None:
+    """Save the search TEXT (and filters, as for `query`) as the watch NAME."""
+    from seekwire.search import Searcher
+    from seekwire.watches import Watches
+
+    filters = make_filters(options)
+    with Searcher(index_dir) as searcher:
+        added = Watches(index_dir).add(searcher, name, text, filters)
+    click.echo(f"seekwire: watch {printable(added.name)} added; {added.seen} documents match now and count "
+               "as seen", err=True)
+
+
+@watch.command("list")
+@index_option
+@format_options(formats=("table", "json"))
+@translate_errors
+def watch_list(index_dir: str, fmt: str | None, as_json: bool) -> None:
+    """The watches of the index, with when each last ran and how many documents it has seen."""
+    from seekwire.output import render_watches
+    from seekwire.watches import Watches
+
+    emit(render_watches(Watches(index_dir).list(), resolve_format(fmt, as_json)))
+
+
+@watch.command("rm")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@index_option
+@translate_errors
+def watch_rm(names: tuple[str, ...], index_dir: str) -> None:
+    """Remove watches."""
+    from seekwire.watches import Watches
+
+    for name in names:
+        Watches(index_dir).remove(name)
+
+
+@watch.command("run")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@index_option
+@format_options(formats=CSV_FORMATS)
+@color_option
+@translate_errors
+def watch_run(names: tuple[str, ...], index_dir: str, fmt: str | None, as_json: bool, color: str) -> None:
+    """Print the hits of each watch (all without NAME) that are new since it last ran, newest first."""
+    from seekwire.output import render_watch_run
+    from seekwire.search import Searcher
+    from seekwire.watches import Watches
+
+    fmt = resolve_format(fmt, as_json)
+    watches = Watches(index_dir)
+    with Searcher(index_dir) as searcher:
+        found = watches.run(searcher, list(names))
+    bold = use_color(fmt, color)
+    emit(render_watch_run(found, fmt, bold, terminal_width()), bold)
+    watches.mark_seen(found)
+    sys.exit(0 if any(results.total for _, results in found) else 1)
 
 
 @cli.command()

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from seekwire.extract.entities import EntityRecognizer
 
 Progress = Callable[[int, int], None]
+# Told what a run is doing when it is not reading files ("loading the language model"), "" when it reads again.
+Stage = Callable[[str], None]
 log = logging.getLogger("seekwire")
 
 # Whoosh keeps this much of the postings of small segments it merges in memory before it spills sorted runs
@@ -78,6 +80,7 @@ def index_paths(
     progress: Progress | None = None,
     keep: Callable[[str], bool] | None = None,
     recognizer: EntityRecognizer | None = None,
+    stage: Stage | None = None,
 ) -> IndexReport:
     """Index files and directories into `index_dir`, creating it when needed.
 
@@ -90,7 +93,7 @@ def index_paths(
     written (a full disk, a read-only place).
     """
     try:
-        return _index(paths, index_dir, rebuild, entities, wait, progress, keep, recognizer)
+        return _index(paths, index_dir, rebuild, entities, wait, progress, keep, recognizer, stage)
     except OSError as error:
         # Input files are read under their own guards (a bad one is a Skip): what reaches here is the index.
         if error.errno in storage.WRITE_ERRNOS:
@@ -99,7 +102,8 @@ def index_paths(
 
 
 def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progress: Progress | None,
-           keep: Callable[[str], bool] | None, recognizer: EntityRecognizer | None) -> IndexReport:
+           keep: Callable[[str], bool] | None, recognizer: EntityRecognizer | None,
+           stage: Stage | None) -> IndexReport:
     started = time.monotonic()
     report = IndexReport(index=os.fspath(index_dir))
     storage.claim(index_dir)
@@ -131,7 +135,7 @@ def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progres
                 ix = storage.open_index(generation)
             manifest = storage.load_manifest(generation)
             committed = _run(ix, generation, manifest, sources, roots, report, entities, progress, guard,
-                             keep, recognizer)
+                             keep, recognizer, stage)
             with guard, ix.searcher() as searcher:
                 report.documents = searcher.doc_count()
         except BaseException:
@@ -148,7 +152,8 @@ def _index(paths, index_dir, rebuild: bool, entities: bool, wait: float, progres
 
 def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source], roots: list[str],
          report: IndexReport, entities: bool, progress: Progress | None, guard: storage.IndexErrors,
-         keep: Callable[[str], bool] | None = None, recognizer: EntityRecognizer | None = None) -> bool:
+         keep: Callable[[str], bool] | None = None, recognizer: EntityRecognizer | None = None,
+         stage: Stage | None = None) -> bool:
     """Apply the changes to the generation's index and manifest; True when something was committed.
 
     The documents of a file that is read again are deleted after its new ones are added: a Whoosh writer
@@ -174,6 +179,8 @@ def _run(ix, generation: Path, manifest: dict[str, dict], sources: list[Source],
                 from seekwire.extract.entities import EntityRecognizer
 
                 recognizer = EntityRecognizer()
+            if stage:
+                recognizer.stage = stage
             read = recognizer.recognize_pairs(read)
         for key, article in read:
             fields = document_fields(article, os_text(key))

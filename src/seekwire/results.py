@@ -39,7 +39,7 @@ class IndexReport:
 class Hit:
     """One matching document. `highlights` are [start, end) character spans into `snippet`,
     `title_highlights` into `title`; `date_source` and `date_inferred` say whether the date was printed or
-    deduced (as `Article.date_source`)."""
+    deduced (as `Article.date_source`); `url` and `entities` are the article's, for a reviewer's spreadsheet."""
 
     rank: int
     id: str
@@ -55,6 +55,8 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
     title_highlights: list[tuple[int, int]] = field(default_factory=list)
+    url: str | None = None
+    entities: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,26 @@ class Stats:
     size_bytes: int
     schema_version: int
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+
+
+@dataclass
+class Timeline:
+    """Matching documents per period, oldest first; `undated` matched but have no date."""
+
+    query: str
+    period: str
+    total: int
+    undated: int
+    counts: list[FacetCount] = field(default_factory=list)
+
+
+@dataclass
+class WatchSummary:
+    """A watch as `watch list` shows it."""
+
+    name: str
+    query: str
+    filters: dict
+    added: str
+    last_run: str | None
+    seen: int

@@ -8,7 +8,16 @@ indexing after it. `boilerplate` labels lines, `dates` reads French dates, `agen
 
 from __future__ import annotations
 
-from seekwire.extract.furniture import Furniture, learn_furniture
-from seekwire.extract.page import HeadlineWeights, parse_page
+import importlib
 
-__all__ = ["Furniture", "HeadlineWeights", "learn_furniture", "parse_page"]
+# Imported on first use: a query reads the agency aliases (`extract.agencies`) and should not pay for
+# loading the page reader's rules, a third of a cold query's own imports.
+_EXPORTS = {"Furniture": "furniture", "learn_furniture": "furniture", "HeadlineWeights": "page",
+            "parse_page": "page"}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

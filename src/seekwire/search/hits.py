@@ -8,7 +8,7 @@ from whoosh.reading import IndexReader
 
 from seekwire.article import is_inferred
 from seekwire.results import Hit
-from seekwire.schema import TEXT_FIELDS
+from seekwire.schema import ENTITY_FIELDS, TEXT_FIELDS
 from seekwire.snippets import best_passage, match_spans
 
 
@@ -49,4 +49,6 @@ def hit(reader: IndexReader, rank: int, docnum: int, score: float | None, terms:
         snippet=snippet,
         highlights=spans,
         title_highlights=match_spans(title, terms),
+        url=stored.get("url"),
+        entities={name: list(stored.get(name) or []) for name in ENTITY_FIELDS},
     )

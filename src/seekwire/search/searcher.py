@@ -7,6 +7,7 @@ snippets (hits.py). Nothing from Whoosh leaves: callers get `Results`, `Hit`s an
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ import numpy as np
 from seekwire import ranking, storage
 from seekwire.article import Article
 from seekwire.engine.columns import live_docs
+from seekwire.engine.postings import term_docs
 from seekwire.errors import NotFoundError, QuerySyntaxError
 from seekwire.facets import ALL_FACETS, FACET_NAMES, FacetReader
 from seekwire.query import Filters
@@ -65,8 +67,10 @@ class Searcher:
         facets: bool = True,
         facet_limit: int | None = 10,
         snippets: bool = True,
+        skip_ids: frozenset[str] = frozenset(),
     ) -> Results:
-        """Find the documents matching `text` (query syntax) and `filters`.
+        """Find the documents matching `text` (query syntax) and `filters`, but those whose id is in `skip_ids`
+        (what a watch has reported already).
 
         Without words, every document passing the filters matches, newest first. Facet counts cover all
         matching documents. Raises QuerySyntaxError for a malformed query.
@@ -78,6 +82,10 @@ class Searcher:
         notes: list[str] = []
         with self._guard:
             found = self._match(text, filters, notes)
+            if skip_ids:
+                ids = (self._reader.stored_fields(docnum)["id"] for docnum in found.docs.tolist())
+                found = dataclasses.replace(found, docs=found.docs[np.fromiter(
+                    (i not in skip_ids for i in ids), dtype=bool, count=len(found.docs))])
             if found.rewritten.query is None and sort == "relevance":
                 sort = "-date"
             shown = paging.page(found, sort, offset, limit, facets=self._facets, reader=self._reader,
@@ -118,6 +126,29 @@ class Searcher:
         if stored is None:
             raise NotFoundError(f"no document with id {doc_id!r} — `seekwire query` shows the ids")
         return article_from_stored(stored)
+
+    def ids_for(self, ref: str, most: int = 6) -> list[str]:
+        """The ids a person may mean by `ref`: the id itself; else the documents of the file `ref` names (its
+        path as indexed, or its name); else the ids starting with `ref` — at most `most` of them, in index
+        order. A reference that names one document gives one id."""
+        ref = os_text(ref)
+        with self._guard:
+            if len(term_docs(self._reader, "id", ref)):
+                return [ref]
+            found: list[str] = []
+            for path in self._reader.field_terms("path"):
+                name = path.rsplit("/", 1)[-1]
+                if ref in (path, name):
+                    found += [self._reader.stored_fields(int(d))["id"] for d in term_docs(self._reader, "path", path)]
+            if found:
+                return found[:most]
+            for term in self._reader.expand_prefix("id", ref):  # terms as bytes
+                doc_id = term.decode("utf-8")
+                if len(term_docs(self._reader, "id", doc_id)):
+                    found.append(doc_id)
+                    if len(found) == most:
+                        break
+            return found
 
     def articles(self) -> Iterator[Article]:
         """Every stored article, in index order."""
