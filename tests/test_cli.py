@@ -141,13 +141,14 @@ def test_installed_entry_points(argv: list[str], seeds: Path, index_dir: Path, t
         argv = [str(script)]
     env = {**os.environ, "SEEKWIRE_INDEX": str(index_dir)}
     done = subprocess.run([*argv, "index", str(seeds), "--no-entities"], env=env, capture_output=True,
-                          text=True, cwd=tmp_path)
+                          text=True, cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr
     found = subprocess.run([*argv, "query", "coopération Kazakhstan"], env=env, capture_output=True,
-                           text=True, cwd=tmp_path)
+                           text=True, cwd=tmp_path, check=False)
     assert found.returncode == 0
     assert json.loads(found.stdout)["total"] == 2
-    missing = subprocess.run([*argv, "query", "zzzz"], env=env, capture_output=True, text=True, cwd=tmp_path)
+    missing = subprocess.run([*argv, "query", "zzzz"], env=env, capture_output=True, text=True, cwd=tmp_path,
+                             check=False)
     assert missing.returncode == 1
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -82,7 +83,7 @@ def _answers(run, queries=QUERIES) -> dict:
     another order from another layout of the same documents)."""
     answers = {}
     for text in queries:
-        result = run("query", text, "--limit", "500", "--json")
+        result = run("query", text, "--limit", "5000", "--json")  # every hit: ties cut a page anywhere
         assert result.exit_code in (0, 1), result.output
         found = json.loads(result.stdout)
         hits = sorted(((hit["score"], hit["id"]) for hit in found["hits"]),
@@ -106,6 +107,9 @@ def test_a_sharded_index_answers_as_one_index_of_the_same_documents(corpus: Path
     assert len(counts) == 3 and sum(counts) == 101 and min(counts) > 10
     assert _ids(sharded) == _ids(one)
     assert _answers(sharded) == _answers(one)
+    stats = [json.loads(target("stats", "--json").stdout) for target in (sharded, one)]
+    assert stats[0]["documents"] == stats[1]["documents"] == 101 and stats[0]["facets"] == stats[1]["facets"]
+    assert stats[0]["size_bytes"] > 0
     assert sharded("show", "page001~" + _suffix(one, "page001")).exit_code == 0
     similar = [sorted((hit["score"], hit["id"]) for hit in json.loads(target("similar", "art3", "--json").stdout)
                       ["hits"]) for target in (sharded, one)]
@@ -276,3 +280,93 @@ def test_no_scheduler_is_one_line_and_status_2(corpus: Path, tmp_path: Path) -> 
     assert result.returncode == 2
     assert result.stderr.startswith("seekwire: cannot reach tcp://127.0.0.1:9")
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough pages that a shard's task runs for seconds: long enough to be killed in the middle."""
+    rng = random.Random(1616)
+    root = tmp_path_factory.mktemp("big")
+    for number in range(1600):
+        body = "\n\n".join(" ".join(_sentence(rng) for _ in range(4)) for _ in range(4))
+        (root / f"p{number:04d}.txt").write_text(
+            f"{rng.choice(PLACES)} : {' '.join(rng.sample(WORDS, 4))}\n\n{rng.choice(AGENCIES)} | "
+            f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2022 08h34\n\n{body}\n", encoding="utf-8")
+    return root
+
+
+def _writer(index: Path, timeout: float = 120) -> int:
+    """The pid of a process writing a shard (the pid its writer lock holds), once one is."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for lock in index.glob("shard-*/.lock"):
+            held = lock.read_text(encoding="ascii", errors="replace").strip()
+            if held.isdigit():
+                return int(held)
+        time.sleep(0.02)
+    raise AssertionError("no shard was being written")
+
+
+def _same_as_one_index(corpus: Path, sharded: Path, tmp_path: Path) -> None:
+    one = Run(tmp_path / "one")
+    assert one("index", str(corpus), "--no-entities").exit_code == 0
+    queries = ["économie Kenya", "grève", '"sommet accord"', "title:Maroc"]
+    assert _ids(Run(sharded)) == _ids(one)
+    assert _answers(Run(sharded), queries) == _answers(one, queries)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_during_a_build_costs_only_its_task(big_corpus: Path, tmp_path: Path, cluster) -> None:
+    cluster.worker()
+    cluster.worker()
+    cluster.wait_for(2)
+    client = subprocess.Popen(
+        [sys.executable, "-m", "seekwire", "index", str(big_corpus), "--index", "sharded", "--no-entities",
+         "--scheduler-file", str(cluster.file), "--shards", "2", "--json"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)})
+    victim = _writer(tmp_path / "sharded")
+    os.kill(victim, signal.SIGKILL)
+    out, err = client.communicate(timeout=600)
+    assert client.returncode == 0, err
+    assert json.loads(out)["documents"] == 1600
+    _same_as_one_index(big_corpus, tmp_path / "sharded", tmp_path)
+
+
+@pytest.mark.slow
+def test_a_killed_client_leaves_a_job_the_next_run_finishes(big_corpus: Path, tmp_path: Path, cluster) -> None:
+    cluster.worker()
+    cluster.worker()
+    cluster.wait_for(2)
+    argv = [sys.executable, "-m", "seekwire", "index", str(big_corpus), "--index", "sharded", "--no-entities",
+            "--scheduler-file", str(cluster.file), "--shards", "3", "--wait", "300", "--json"]
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    client = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _writer(tmp_path / "sharded")
+    client.kill()
+    client.wait()
+    assert not (tmp_path / "sharded" / "shards.json").exists()
+    assert Run(tmp_path / "sharded")("query", "grève").exit_code == 2  # no finished index yet
+    again = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["documents"] == 1600
+    _same_as_one_index(big_corpus, tmp_path / "sharded", tmp_path)
+
+
+@pytest.mark.slow
+def test_a_worker_with_another_seekwire_is_refused_before_any_task(corpus: Path, tmp_path: Path, cluster) -> None:
+    other = tmp_path / "other-src"
+    shutil.copytree(SRC / "seekwire", other / "seekwire")
+    init = other / "seekwire" / "__init__.py"
+    init.write_text(init.read_text(encoding="utf-8").replace('__version__ = "', '__version__ = "9.9-other-'),
+                    encoding="utf-8")
+    cluster.worker()
+    cluster.worker(src=other)
+    cluster.wait_for(2)
+    result = _seekwire("index", str(corpus), "--index", "sharded", "--no-entities", "--scheduler-file",
+                       str(cluster.file), cwd=tmp_path)
+    assert result.returncode == 2
+    assert re.fullmatch(r"seekwire: worker tcp://127\.0\.0\.1:\d+ runs seekwire 9\.9-other-\S+ \(schema \d+\), "
+                        r"this client \S+ \(schema \d+\) — install the same seekwire on every worker\n",
+                        result.stderr), result.stderr
+    assert not (tmp_path / "sharded").exists() or not any((tmp_path / "sharded").glob("shard-*"))

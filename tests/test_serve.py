@@ -117,10 +117,15 @@ def test_errors_are_json_with_their_status(client, path: str, status: int, messa
     assert "Traceback" not in response.text
 
 
-def test_a_malformed_query_says_what_the_cli_says(client, run) -> None:
-    printed = run("query", "(Chine", "--format", "json")
+@pytest.mark.parametrize(("params", "argv"), [
+    ({"q": "(Chine"}, ["(Chine"]),
+    ({"since": "2024", "until": "2023"}, ["--since", "2024", "--until", "2023"]),
+])
+def test_a_malformed_query_says_what_the_cli_says(client, run, params: dict, argv: list[str]) -> None:
+    printed = run("query", *argv, "--format", "json")
     assert printed.exit_code == 2
-    assert client.get("/api/search", params={"q": "(Chine"}).json()["error"] in printed.stderr
+    response = client.get("/api/search", params=params)
+    assert response.status_code == 400 and response.json()["error"] in printed.stderr
 
 
 def test_openapi_describes_every_endpoint_and_filter(client) -> None:
@@ -367,6 +372,34 @@ def test_serve_answers_until_stopped(indexed) -> None:
         status, stderr = server.stop()
     assert status == 128 + signal.SIGTERM
     assert "Traceback" not in stderr
+
+
+def test_answers_are_not_held_back_for_the_clients_acknowledgement() -> None:
+    """Connections on the listening socket get TCP_NODELAY from asyncio (which uvicorn runs on): otherwise
+    the body of an answer, sent after its headers, waits for the client's delayed ACK."""
+    import socket
+
+    from seekwire.serve.app import listen
+
+    sock = listen("127.0.0.1", 0)
+
+    async def scene() -> int:
+        accepted: dict[str, int] = {}
+
+        async def on_connection(reader, writer) -> None:
+            accepted["nodelay"] = writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP,
+                                                                             socket.TCP_NODELAY)
+            writer.close()
+
+        server = await asyncio.start_server(on_connection, sock=sock)
+        reader, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+        await reader.read()
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return accepted["nodelay"]
+
+    assert asyncio.run(scene()) != 0
 
 
 def test_serve_without_an_index_is_one_line_and_status_2(tmp_path: Path, run) -> None:

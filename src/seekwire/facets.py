@@ -57,7 +57,7 @@ NAME_WORD = re.compile(r"\w+")
 # Fields whose names go by their initials (a publisher, an agency, an organisation; not a person or a place).
 INITIALS_FIELDS = ("agencies", "publisher", "organizations")
 # Words left out of a name's initials.
-PARTICLES = frozenset("le la les l de du des d et en".split())
+PARTICLES = frozenset(["le", "la", "les", "l", "de", "du", "des", "d", "et", "en"])
 
 
 @dataclass

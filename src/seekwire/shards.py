@@ -225,12 +225,14 @@ def is_sharded(index_dir: str | os.PathLike) -> bool:
     return (root / storage.SHARDS).is_file() or (storage.is_index_dir(root) and bool(_shard_dirs(root)))
 
 
-def open_reader(index_dir: str | os.PathLike) -> IndexReader:
-    """One reader over every shard's current generation, whose segments are all the shards' segments.
-
-    Raises NoIndexError, SchemaMismatchError, CorruptIndexError.
-    """
+def current_generations(index_dir: str | os.PathLike) -> list[Path]:
+    """Each shard's current generation."""
     root = Path(index_dir)
+    return [storage.current_generation(root / entry["name"]) for entry in _recorded(root)["shards"]]
+
+
+def _recorded(root: Path) -> dict:
+    """The shards of a finished sharded index. Raises NoIndexError, SchemaMismatchError, CorruptIndexError."""
     recorded = _manifest(root)
     if recorded is None:
         raise NoIndexError(f"no index at {root} — run `seekwire index PATH` first")
@@ -238,6 +240,16 @@ def open_reader(index_dir: str | os.PathLike) -> IndexReader:
         raise SchemaMismatchError(
             f"index at {root} was built with schema version {recorded.get('schema_version')}, this seekwire "
             f"uses {SCHEMA_VERSION} — run `seekwire index --rebuild PATH` to rebuild it")
+    return recorded
+
+
+def open_reader(index_dir: str | os.PathLike) -> IndexReader:
+    """One reader over every shard's current generation, whose segments are all the shards' segments.
+
+    Raises NoIndexError, SchemaMismatchError, CorruptIndexError.
+    """
+    root = Path(index_dir)
+    recorded = _recorded(root)
     readers: list[IndexReader] = []
     try:
         for entry in recorded["shards"]:

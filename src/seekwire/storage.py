@@ -110,6 +110,15 @@ def current_generation(index_dir: str | os.PathLike) -> Path:
     return generation
 
 
+def current_generations(index_dir: str | os.PathLike) -> list[Path]:
+    """The generations readers open: the current one, or each shard's for a sharded index."""
+    if (Path(index_dir) / SHARDS).exists():
+        from seekwire import shards
+
+        return shards.current_generations(index_dir)
+    return [current_generation(index_dir)]
+
+
 def check_generation(generation: Path) -> None:
     """Refuse an index written under another schema version, and one whose files changed since it was
     published."""

@@ -25,8 +25,8 @@ def index_stats(index_dir: str | os.PathLike, facets: FacetReader, docs: np.ndar
     days = facets.days(docs)
     days = days[days <= NO_DAY]
     counts = facet_counts(facets, docs, (*LIST_FACETS, "years"), facet_limit)
-    generation = storage.current_generation(index_dir)
-    size = sum(p.stat().st_size for p in generation.iterdir() if p.is_file())
+    size = sum(path.stat().st_size for generation in storage.current_generations(index_dir)
+               for path in generation.iterdir() if path.is_file())
     return Stats(
         index=os.fspath(index_dir),
         documents=len(docs),

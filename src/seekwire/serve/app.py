@@ -38,7 +38,7 @@ from seekwire.analysis import terms
 from seekwire.errors import NotFoundError, QuerySyntaxError, SeekwireError
 from seekwire.facets import FACET_NAMES
 from seekwire.output import article_record, clean_spans, results_record, to_json
-from seekwire.query import Filters, parse, parse_date_bound
+from seekwire.query import Filters, check_date_range, parse, parse_date_bound
 from seekwire.serve.pool import SearcherPool, TooSlow
 from seekwire.snippets import match_spans
 from seekwire.text import printable, repair
@@ -100,6 +100,7 @@ def filters_of(request: Request) -> Filters:
     for bound in ("since", "until"):
         if params.get(bound):
             setattr(found, bound, parse_date_bound(params[bound], end=bound == "until"))
+    check_date_range(found.since, found.until)
     return found
 
 
@@ -385,13 +386,29 @@ def make_app(pool: SearcherPool) -> Starlette:
 
 
 def listen(host: str, port: int) -> socket.socket:
-    """A listening socket (port 0: any free one). Raises SeekwireError when the address cannot be taken."""
+    """A listening socket (port 0: any free one). Raises SeekwireError when the address cannot be taken.
+
+    It is made with the protocol named, IPPROTO_TCP, not 0 as `socket.create_server` makes it: asyncio sets
+    TCP_NODELAY on a connection only when its socket says TCP. Without it, the answer's body (uvicorn sends
+    headers and body apart) waited for the client's delayed acknowledgement of the headers: up to 40 ms a
+    request on Linux: 48 ms p50 against 2.4 ms now, for a query of the seed index on a loaded machine.
+    """
     try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        return socket.create_server((host, port), family=family, backlog=128)
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
     except OSError as error:
         raise SeekwireError(f"cannot listen on {host}:{port}: {error.strerror or error} — choose another "
+                            "--host") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise SeekwireError(f"cannot listen on {host}:{port}: {error.strerror or error} — choose another "
                             "--port or --host") from None
+    return sock
 
 
 def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8686, timeout: float = 10.0,
