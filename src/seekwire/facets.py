@@ -48,6 +48,8 @@ FACET_NAMES = (*ALL_FACETS, *FINE_DATE_FACETS)
 WHOLE_COLUMN_SHARE = 8
 # Days are YYYYMMDD; an undated document has the day column's default, larger than any of them.
 NO_DAY = 99991231
+# The periods that are a YYYYMMDD day's leading digits: the divisor, and what makes the period's first day again.
+_PERIOD_UNITS = {"years": (10000, 101), "months": (100, 1), "days": (1, 0)}
 # Other names of the canonical values of a facet field, by field.
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "agencies": AGENCY_ALIASES,
@@ -133,9 +135,16 @@ class FacetReader:
     def _date_counts(self, name: str, docs: np.ndarray) -> list[FacetCount]:
         """Documents per year, month, ISO week or day among `docs`, newest first (undated ones left out)."""
         days = self.days(docs)
-        keys, counts = np.unique(days[days <= NO_DAY], return_counts=True)
+        days = days[days <= NO_DAY]
+        if name in _PERIOD_UNITS:
+            # Years and months are the day's leading digits: counted by array operations, labelled once each.
+            unit, first = _PERIOD_UNITS[name]
+            keys, counts = np.unique(days // unit, return_counts=True)
+            return [FacetCount(period_label(name, key * unit + first), count)
+                    for key, count in zip(keys.tolist()[::-1], counts.tolist()[::-1], strict=True)]
+        keys, counts = np.unique(days, return_counts=True)
         periods: Counter[str] = Counter()
-        for key, count in zip(keys.tolist(), counts.tolist()):
+        for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
             periods[period_label(name, key)] += count
         return [FacetCount(value, count) for value, count in sorted(periods.items(), reverse=True)]
 
