@@ -211,7 +211,7 @@ def sports(article: dict, others: list[str], moment: dt.datetime, rng: random.Ra
         *others[:3],
         "Stade & Tribunes, le sport en continu depuis 2004 — Nous écrire — Mentions légales",
     ]
-    return page(lines, site, article["lede"], date_source="text+mtime")
+    return page(lines, site, article["lede"], date_source="text+mtime", agencies=[])
 
 
 def african_daily(article: dict, others: list[str], moment: dt.datetime, rng: random.Random) -> tuple[str, dict]:

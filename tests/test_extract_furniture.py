@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from seekwire.extract import Furniture, learn_furniture, parse_page
+from seekwire.extract.boilerplate import classify_lines, paragraph_after_byline
 from seekwire.extract.furniture import line_key, page_keys
 
 STORIES = [
@@ -270,3 +271,78 @@ def test_signup_boxes_share_buttons_footer_blocks_and_labelled_teasers_without_l
     article = parse_page(page, doc_id="l", path="l.txt")
     assert article.title == "Les pêcheurs obtiennent un report de la fermeture"
     assert article.body == "\n\n".join(text)
+
+
+# An invented site that sets its standfirst under the byline, where one page cannot tell it from the text.
+CHRONICLE = [
+    ("Le vieux pont de pierre sera restauré cet été", "Le vieux pont de pierre sera restauré par la commune.",
+     ("La commune a choisi une entreprise locale pour restaurer le vieux pont de pierre, fermé aux voitures "
+     "depuis deux ans, et les travaux dureront tout l'été selon le maire.")),
+    ("La fromagerie du village agrandit son atelier", "La fromagerie du village agrandit son atelier de caves.",
+     ("Pour répondre aux commandes, la fromagerie du village va doubler la taille de son atelier et creuser "
+     "deux nouvelles caves d'affinage sous la colline, a annoncé sa gérante.")),
+    ("Un club de randonnée balise trente kilomètres de sentiers", "Le club de randonnée balise de nouveaux sentiers.",
+     ("Les bénévoles du club de randonnée ont balisé trente kilomètres de sentiers entre les trois villages de la "
+     "vallée, avec des panneaux qui racontent l'histoire des lieux.")),
+    ("L'école de musique accueille deux cents élèves", "L'école de musique accueille deux cents élèves cette année.",
+     ("Avec deux cents élèves inscrits à la rentrée, l'école de musique a dû ouvrir deux classes de guitare et "
+     "recruter un professeur de batterie, une première depuis sa création.")),
+    ("Les vendanges commencent avec une semaine d'avance", "Les vendanges commencent plus tôt dans les vignes.",
+     ("La chaleur de l'été a mûri les raisins plus vite que prévu et les vendanges commencent dans les vignes "
+     "de la côte avec une semaine d'avance sur le calendrier habituel.")),
+    ("La piscine municipale rouvre ses bassins rénovés", "La piscine municipale rouvre après sa rénovation.",
+     ("Fermée depuis l'automne pour une rénovation complète, la piscine municipale rouvre lundi ses deux bassins "
+     "et un toboggan tout neuf, au prix d'entrée inchangé.")),
+]
+
+
+def chronicle_page(number: int) -> str:
+    """A page of an invented site: masthead, headline, a byline with the date, the standfirst under it."""
+    title, lede, text = CHRONICLE[number]
+    return "\n".join([
+        "La Chronique du Val",
+        "",
+        title,
+        "",
+        f"Par Jeanne Morel | {number + 3}/06/2022",
+        "",
+        lede,
+        "",
+        text,
+        "",
+        "Les habitants pourront suivre le projet lors des prochaines réunions publiques organisées à la mairie.",
+    ])
+
+
+def test_a_site_that_sets_its_standfirst_under_the_byline_is_learned():
+    pages = [chronicle_page(number) for number in range(len(CHRONICLE))]
+    alone = parse_page(pages[0], doc_id="c", path="c.txt")
+    assert alone.lede is None and alone.body.startswith(CHRONICLE[0][1])
+    learned = learn_furniture(pages)
+    for number, page in enumerate(pages):
+        article = parse_page(page, doc_id="c", path="c.txt", furniture=learned)
+        assert article.lede == CHRONICLE[number][1]
+        assert article.body.startswith(CHRONICLE[number][2])
+    # Saved with the counts: an index reading its furniture back knows the place too.
+    again = Furniture.from_json(json.loads(json.dumps(learned.to_json())))
+    assert parse_page(pages[1], doc_id="c", path="c.txt", furniture=again).lede == CHRONICLE[1][1]
+
+
+def _kinds(page: str) -> tuple[list[str], list]:
+    lines = [line.strip() for line in page.split("\n")]
+    return lines, classify_lines(lines)
+
+
+def test_a_first_paragraph_under_the_byline_stays_in_the_text():
+    """A site whose first paragraph under the byline is longer than the next and says new things has no
+    standfirst there, however many pages it has."""
+    pages = [
+        chronicle_page(number).replace(CHRONICLE[number][1] + "\n\n" + CHRONICLE[number][2],
+                                       CHRONICLE[number][2] + "\n\n" + "Rien n'a encore été décidé pour la suite, ont "
+                                       "prévenu les élus lors de la dernière séance du conseil.")
+        for number in range(len(CHRONICLE))
+    ]
+    learned = learn_furniture(pages)
+    assert all(paragraph_after_byline(*_kinds(page)) for page in pages)
+    article = parse_page(pages[2], doc_id="c", path="c.txt", furniture=learned)
+    assert article.lede is None and article.body.startswith(CHRONICLE[2][2])

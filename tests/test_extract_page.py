@@ -239,3 +239,51 @@ def test_the_site_is_named_by_its_rights_line(line, site):
     page = (f"Un titre sur le port de commerce\n\nPARIS, 11 octobre (AFP) - Le port a voté son budget annuel.\n\n"
             f"Un deuxième paragraphe suit, avec une phrase.\n\n{line}\n")
     assert parse_page(page, doc_id="p", path="p.txt").publisher == site
+
+
+def test_footer_of_a_page_without_blank_lines_stops_at_the_prose():
+    """A legal line under a page that sets no blank line takes its own block (site name, links) with it, not the
+    article above."""
+    paragraphs = [
+        "Le conseil municipal a voté jeudi soir la rénovation complète de la piscine du quartier nord.",
+        "Les travaux commenceront au printemps et dureront dix-huit mois, selon le maire de la commune.",
+    ]
+    article = parse("\n".join([
+        "Le conseil vote la rénovation de la piscine du quartier nord",
+        *paragraphs,
+        "Plus d'infos",
+        "Le Journal du Val, depuis 1998 — Nous écrire — Mentions légales",
+    ]))
+    assert article.title == "Le conseil vote la rénovation de la piscine du quartier nord"
+    assert article.body == "\n\n".join(paragraphs)
+
+
+def test_a_rights_line_with_the_year_after_the_name_is_the_footer_and_names_the_publisher():
+    article = parse(
+        "La ville ouvre une nouvelle ligne de tramway vers l'hôpital\n\n"
+        "La nouvelle ligne desservira l'hôpital et le campus à partir de lundi, a annoncé la métropole.\n\n"
+        "Les rames passeront toutes les six minutes aux heures de pointe, selon l'exploitant du réseau.\n\n"
+        "Association des Amis du Tram © 2020\n"
+    )
+    assert article.publisher == "Association des Amis du Tram"
+    assert "2020" not in article.body and article.body.endswith("selon l'exploitant du réseau.")
+
+
+def test_a_site_named_by_its_masthead_and_again_under_the_article_is_the_publisher():
+    paragraphs = [
+        "Le conseil régional a adopté vendredi un plan de soutien aux pêcheurs touchés par la hausse du gazole.",
+        "Les aides seront versées dès le mois prochain aux armateurs qui en feront la demande, selon la région.",
+    ]
+    page = "\n".join([
+        "L'ÉCHO DES CÔTES",
+        "Actualité   Région   Sports   Culture",
+        "",
+        "La région vote un plan de soutien aux pêcheurs",
+        "",
+        *[part for paragraph in paragraphs for part in (paragraph, "")],
+        "L'Écho des Côtes - Journal d'information régionale - Brest",
+    ])
+    assert parse(page).publisher == "L'Écho des Côtes"
+    # A page that opens with its headline names no site, even when a line below starts with the same words.
+    plain = page.split("\n", 2)[2].replace("L'Écho des Côtes -", "La région vote un plan de soutien aux pêcheurs -")
+    assert parse(plain).publisher is None

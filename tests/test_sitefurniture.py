@@ -53,3 +53,26 @@ def test_removed_pages_are_forgotten(tmp_path: Path) -> None:
     report = index_paths([pages], index_dir, entities=False)
     assert (report.removed, report.updated) == (3, 3)
     assert DISCLAIMER in body(index_dir, "gazette-0")
+
+
+def test_pages_read_again_when_their_site_is_learned_to_set_its_standfirst_under_the_byline(tmp_path: Path) -> None:
+    from test_extract_furniture import CHRONICLE, chronicle_page
+
+    pages, index_dir = tmp_path / "pages", tmp_path / "index"
+    pages.mkdir()
+
+    def write(numbers: range) -> None:
+        for number in numbers:
+            (pages / f"chronique-{number}.txt").write_text(chronicle_page(number), encoding="utf-8")
+
+    write(range(3))
+    index_paths([pages], index_dir, entities=False)
+    with Searcher(index_dir) as searcher:
+        assert searcher.get("chronique-0").lede is None
+    write(range(3, 6))
+    report = index_paths([pages], index_dir, entities=False)
+    assert (report.added, report.updated) == (3, 3)
+    with Searcher(index_dir) as searcher:
+        for number in range(6):
+            article = searcher.get(f"chronique-{number}")
+            assert article.lede == CHRONICLE[number][1] and article.body.startswith(CHRONICLE[number][2])

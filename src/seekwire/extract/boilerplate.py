@@ -17,7 +17,7 @@ import re
 from collections.abc import Container
 from enum import Enum
 
-from seekwire.extract.agencies import agencies_in, is_credit_line, split_closing_tag
+from seekwire.extract.agencies import agencies_in, is_credit_line, split_closing_tag, split_dateline
 from seekwire.extract.dates import find_mentions
 
 
@@ -81,6 +81,10 @@ _FOOTER = re.compile(
     r"|^permis de publication|^directeur de (?:la )?publication|^r[ée]dact(?:eur|rice) en chef",
     re.IGNORECASE,
 )
+# A site's rights line set anywhere in a short line: "Le Site © 2020", "Le Site, 2020 ©". With an agency beside the
+# sign it is a photo's credit instead.
+_RIGHTS_YEAR = re.compile(r"©\s*(?:19|20)\d\d\b|\b(?:19|20)\d\d\s*©")
+_MAX_RIGHTS_LINE_WORDS = 24
 _CONTACT = re.compile(
     r"^(?:tél(?:éphone)?|tel|fax|e-?mail|courriel|adresse|contact(?:ez-nous|s)?)\b\s*[:.,]?|[\w.+-]+@[\w-]+\.\w"
     r"|https?://|www\.",
@@ -166,6 +170,8 @@ def _classify(line: str, furniture: Container[str]) -> Kind:
     if _LINK.match(line):
         return Kind.LINK
     if _FOOTER.search(line) and not (line.startswith("©") and is_credit_line(line[1:])):
+        return Kind.FOOTER
+    if _RIGHTS_YEAR.search(line) and len(line.split()) <= _MAX_RIGHTS_LINE_WORDS and not agencies_in(line):
         return Kind.FOOTER
     if _CONTACT.search(line) or _STAFF.match(line):
         return Kind.STAFF
@@ -265,8 +271,9 @@ def _mark_related_and_footer(lines: list[str], kinds: list[Kind]) -> None:
         elif kind is Kind.FOOTER:
             in_footer = seen_prose
             above = index - 1
-            while in_footer and above >= 0 and kinds[above] is not Kind.BLANK:
-                # The footer's block: the site name and links set with its legal line.
+            while in_footer and above >= 0 and kinds[above] is not Kind.BLANK and not _is_prose(lines, kinds, above):
+                # The footer's block: the site name and links set with its legal line, up to the article's
+                # prose on a page that sets no blank line between them.
                 kinds[above] = Kind.FOOTER if kinds[above] is Kind.TEXT else kinds[above]
                 above -= 1
         elif _RELATED_HEADING.match(line):
@@ -277,8 +284,12 @@ def _mark_related_and_footer(lines: list[str], kinds: list[Kind]) -> None:
                 in_related = False
             else:
                 kinds[index] = Kind.RELATED
-        elif kind is Kind.TEXT and len(line.split()) >= _MIN_PROSE_WORDS:
+        elif _is_prose(lines, kinds, index):
             seen_prose = True
+
+
+def _is_prose(lines: list[str], kinds: list[Kind], index: int) -> bool:
+    return kinds[index] is Kind.TEXT and len(lines[index].split()) >= _MIN_PROSE_WORDS
 
 
 def _blocks(kinds: list[Kind]) -> list[list[int]]:
@@ -349,3 +360,47 @@ def _mark_headline_lists(lines: list[str], kinds: list[Kind]) -> None:
         seen_prose = seen_prose or any(
             kinds[index] is Kind.TEXT and len(lines[index].split()) >= _MIN_PROSE_WORDS for index in block
         )
+
+
+# A standfirst is a sentence of a few words at least; the paragraph after it, a paragraph of the article.
+_MIN_STANDFIRST_WORDS = 4
+# Lines a site may set between its byline or date line and the text: more stamps, a reading time, a share bar.
+_BYLINE_BLOCK = (Kind.DATE, Kind.CREDIT, Kind.WIDGET, Kind.FURNITURE, Kind.NAVIGATION)
+
+
+def paragraph_after_byline(lines: list[str], kinds: list[Kind]) -> tuple[int, int] | None:
+    """The paragraph set right under the page's byline or date line, and the article paragraph after it.
+
+    Some sites put their standfirst there, where nothing on one page sets it apart from the article's first
+    paragraph; `furniture` learns per site whether they do. The byline is the first date or credit line under
+    the headline and above any prose; the paragraph under it must be a sentence (not a dateline, which opens
+    an article), and a paragraph of the article must follow it. None when the page has no such place.
+    """
+    seen_text = False
+    for index, kind in enumerate(kinds):
+        if kind is Kind.TEXT:
+            if _is_prose(lines, kinds, index) and not is_headline_shaped(lines[index]):
+                return None  # the article began above any byline (a long headline is not prose)
+            seen_text = True
+        elif kind in (Kind.DATE, Kind.CREDIT) and seen_text:
+            first = _next_text(kinds, index)
+            if first is None or len(_WORD.findall(lines[first])) < _MIN_STANDFIRST_WORDS:
+                return None
+            if split_dateline(lines[first])[0] != lines[first]:
+                return None
+            second = _next_text(kinds, first)
+            if second is None or not _is_prose(lines, kinds, second):
+                return None
+            return first, second
+    return None
+
+
+def _next_text(kinds: list[Kind], index: int) -> int | None:
+    """The next text line after `index`, past blank lines and the stamps, labels and bars a byline block holds;
+    None when something else comes first."""
+    for following in range(index + 1, len(kinds)):
+        if kinds[following] is Kind.TEXT:
+            return following
+        if kinds[following] is not Kind.BLANK and kinds[following] not in _BYLINE_BLOCK:
+            return None
+    return None

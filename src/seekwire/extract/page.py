@@ -27,7 +27,7 @@ from seekwire.extract.agencies import (
     split_closing_tag,
     split_dateline,
 )
-from seekwire.extract.boilerplate import Kind, classify_lines
+from seekwire.extract.boilerplate import Kind, classify_lines, paragraph_after_byline
 from seekwire.extract.dates import ResolvedDate, find_mentions, publication_part, resolve
 from seekwire.extract.furniture import Furniture
 
@@ -43,6 +43,9 @@ _MAX_HEADLINE_CHARS = 150
 _MIN_HEADLINE_WORDS = 3
 # A line of text this long is a paragraph of the article.
 _MIN_PARAGRAPH_WORDS = 12
+# A site's name is a few words; what may follow it on a footer line that names the site.
+_MAX_SITE_NAME_WORDS = 5
+_NAME_ENDS = " ,;:|.-–—©"
 # A standfirst is a sentence of at least this many words.
 _MIN_STANDFIRST_WORDS = 4
 # Short labels set around a line that make it part of a menu.
@@ -112,13 +115,17 @@ def parse_page(
     the headline; `headline_hint` is a headline the page's markup vouches for, taken when it is a line of text.
     """
     lines = [line.strip() for line in text.split("\n")]
+    standfirst_after_byline = False
     if furniture is not None:
-        article = _segment(lines, classify_lines(lines, furniture.for_page(text)), doc_id, path, mtime, today,
-                           headline, headline_hint)
+        site = furniture.for_page(text)
+        standfirst_after_byline = site.standfirst_after_byline
+        article = _segment(lines, classify_lines(lines, site), doc_id, path, mtime, today, headline, headline_hint,
+                           standfirst_after_byline)
         if article.body:
             return article
         # Learned furniture never empties a page: one of several copies of a story repeats every line.
-    return _segment(lines, classify_lines(lines), doc_id, path, mtime, today, headline, headline_hint)
+    return _segment(lines, classify_lines(lines), doc_id, path, mtime, today, headline, headline_hint,
+                    standfirst_after_byline)
 
 
 def _segment(
@@ -130,14 +137,18 @@ def _segment(
     today: dt.date | None,
     headline: HeadlineWeights,
     headline_hint: str | None = None,
+    standfirst_after_byline: bool = False,
 ) -> Article:
-    """The article of a page whose lines have their kinds."""
+    """The article of a page whose lines have their kinds; `standfirst_after_byline` when the page's site was
+    learned to set its standfirst under the byline."""
     hinted = [i for i, line in enumerate(lines) if headline_hint and line == headline_hint]
     title_index = hinted[0] if hinted else _title_index(lines, kinds, path, headline)
     title = lines[title_index] if title_index is not None else ""
     start = -1 if title_index is None else title_index
     text_after = [i for i in range(start + 1, len(lines)) if kinds[i] is Kind.TEXT]
     lede_index = _lede_index(lines, kinds, start, text_after)
+    if lede_index is None and standfirst_after_byline and (place := paragraph_after_byline(lines, kinds)):
+        lede_index = place[0] if place[0] in text_after else None
     credits = _Credits()
     body = _body(lines, kinds, [i for i in text_after if i != lede_index], credits)
     if not body and lede_index is not None:
@@ -348,6 +359,36 @@ def _collect_credits(lines: list[str], kinds: list[Kind], credits: _Credits) -> 
     elif credits.publisher is None and rights is not None:
         # The site's own rights line, wherever the page sets it: the name beside its sign.
         credits.publisher = rights
+    if credits.publisher is None:
+        credits.publisher = _masthead_name(lines, kinds)
+
+
+def _masthead_name(lines: list[str], kinds: list[Kind]) -> str | None:
+    """The site's name when the page opens with it and names it again under the article, as a masthead and a
+    footer do ("LE JOURNAL" ... "Le Journal - Quotidien régional"); spelled as the footer spells it when the
+    masthead is in capitals. None when the opening line is not a short name or comes back nowhere below."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None:
+        return None
+    masthead = lines[first]
+    if (
+        len(masthead.split()) > _MAX_SITE_NAME_WORDS
+        or _FINAL_PUNCTUATION.search(masthead)
+        or not masthead[0].isupper()
+        or agencies_in(masthead)
+    ):
+        return None
+    folded = masthead.casefold()
+    below_article = False
+    for index in range(first + 1, len(lines)):
+        line = lines[index]
+        if kinds[index] is Kind.TEXT and len(line.split()) >= _MIN_PARAGRAPH_WORDS:
+            below_article = True
+        elif below_article and line.casefold().startswith(folded) and len(line.casefold()) == len(line):
+            rest = line[len(masthead) :]
+            if not rest or rest[0] in _NAME_ENDS:
+                return line[: len(masthead)] if masthead.isupper() else masthead
+    return None
 
 
 def _site_name(lines: list[str], holder: str) -> str:
