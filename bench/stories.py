@@ -52,9 +52,10 @@ sys.path.insert(0, str(SEEKWIRE_SRC))
 from seekwire import storage, stories
 from seekwire.indexer import index_paths
 
-# The sports layout is left out: its pages have no blank lines and seekwire reads most of their bodies as
-# empty (bench/unseen.py), which would measure page understanding, not stories.
-SITES = [site for site in unseen.LAYOUTS if site != "s"]
+# The seven sites the figures in README were measured on, named so that sites added to bench/unseen.py later
+# do not change the set. The sports layout is left out: when the set was made, seekwire read most of its
+# bodies as empty, which would measure page understanding, not stories.
+SITES = ["x", "y", "z", "v", "w", "a", "r"]
 CHANGES = ("standfirst dropped", "second half cut", "a paragraph removed", "two paragraphs swapped",
            "new headline")
 SENTENCE = re.compile(r"(?<=[.!?»\"])\s+(?=[A-ZÀ-Ý«\"])")
