@@ -46,15 +46,21 @@ def write_corpus(root: Path, records: int, pages: int) -> None:
 
 
 def export(index_dir: Path, corpus_dir: Path) -> list[dict] | None:
-    """The index's documents as `seekwire export` prints them, sorted by id, paths relative to the corpus;
-    None when there is no index."""
+    """The index's documents as `seekwire export` prints them, sorted by id, paths relative to the corpus and
+    stories named by their first document; None when there is no index."""
     if not (index_dir / storage.CURRENT).is_symlink():
         return None
     result = CliRunner().invoke(cli, ["export", "--index", str(index_dir)], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
+    # A story's number depends on the runs that built the index (ids stay stable across runs): compare the
+    # grouping, each story named by its first document.
+    first = {}
+    for record in sorted(records, key=lambda record: record["id"]):
+        first.setdefault(record["story"], record["id"])
     for record in records:
         record["path"] = os.path.relpath(record["path"], corpus_dir)
+        record["story"] = first[record["story"]]
     return sorted(records, key=lambda record: record["id"])
 
 
