@@ -413,12 +413,21 @@ def render(shared: Path, out: Path, per_layout: int, *, groups: tuple[dict, ...]
     return crawl
 
 
+def crawl_options(command):
+    """The options every invented-site benchmark takes: where the corpus is, where to render, how many pages."""
+    for option in reversed([
+        click.option("--shared", type=click.Path(file_okay=False, path_type=Path),
+                     default=extraction.DEFAULT_SHARED, show_default=True),
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Where to write the rendered crawl (default: a temporary directory)."),
+        click.option("--per-layout", type=int, default=150, show_default=True, help="Pages per invented layout."),
+    ]):
+        command = option(command)
+    return command
+
+
 @click.command()
-@click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=extraction.DEFAULT_SHARED,
-              show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the rendered crawl (default: a temporary directory).")
-@click.option("--per-layout", type=int, default=150, show_default=True, help="Pages per invented layout.")
+@crawl_options
 @click.option("--show-failures", type=int, default=0, help="Print the N worst pages of the seen layouts on stderr.")
 def main(shared: Path, out: Path | None, per_layout: int, show_failures: int) -> None:
     """Render held-out articles as pages of invented sites and score page understanding on them."""

@@ -302,11 +302,7 @@ LAYOUTS = {"h": daily, "j": weekly, "k": portal, "m": television, "n": amp, "o":
 
 
 @click.command()
-@click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=extraction.DEFAULT_SHARED,
-              show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the rendered crawl (default: a temporary directory).")
-@click.option("--per-layout", type=int, default=150, show_default=True, help="Pages per invented layout.")
+@unseen.crawl_options
 def main(shared: Path, out: Path | None, per_layout: int) -> None:
     """Render held-out articles as saved pages of six invented sites and score page understanding on them."""
     with tempfile.TemporaryDirectory() as temporary:
