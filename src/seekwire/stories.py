@@ -34,7 +34,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -135,7 +135,7 @@ class Sketcher:
         counts = np.fromiter(map(len, positions.values()), np.int64, len(positions))
         total = int(counts.sum())
         sequence = np.empty(total, np.uint64)
-        where = np.fromiter((p for ps in positions.values() for p in ps), np.int64, total)
+        where = np.fromiter(chain.from_iterable(positions.values()), np.int64, total)
         sequence[where] = np.repeat(hashes, counts)
         self._keys.append(key)
         self._sequences.append(sequence)
