@@ -402,7 +402,11 @@ def test_answers_are_not_held_back_for_the_clients_acknowledgement() -> None:
     assert asyncio.run(scene()) != 0
 
 
-def test_serve_without_an_index_is_one_line_and_status_2(tmp_path: Path, run) -> None:
+def test_serve_without_an_index_is_one_line_and_status_2(tmp_path: Path, run, monkeypatch) -> None:
+    # The default index is ./index or $SEEKWIRE_INDEX: in a checkout where a user has run the README's tour,
+    # both would name a real index and the server would run for ever.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEEKWIRE_INDEX", raising=False)
     result = run("serve", "--port", "0", index=False)
     assert result.exit_code == 2
     assert result.stderr.startswith("seekwire: no index at index") and result.stderr.count("\n") == 1
